@@ -1,0 +1,3 @@
+'use strict'
+// rampart/cors: not implemented yet.
+module.exports = {}

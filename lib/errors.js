@@ -1,0 +1,3 @@
+'use strict'
+// rampart/errors: not implemented yet.
+module.exports = {}

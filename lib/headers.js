@@ -1,0 +1,3 @@
+'use strict'
+// rampart/headers: not implemented yet.
+module.exports = {}

@@ -1,0 +1,11 @@
+'use strict'
+// rampart: every subpath's exports in one place, plus fortify().
+module.exports = {
+  ...require('./jwt'),
+  ...require('./validate'),
+  ...require('./sanitize'),
+  ...require('./rate-limit'),
+  ...require('./headers'),
+  ...require('./cors'),
+  ...require('./errors'),
+}

@@ -1,0 +1,3 @@
+'use strict'
+// rampart/jwt: not implemented yet.
+module.exports = {}

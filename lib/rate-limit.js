@@ -1,0 +1,3 @@
+'use strict'
+// rampart/rate-limit: not implemented yet.
+module.exports = {}

@@ -1,0 +1,3 @@
+'use strict'
+// rampart/sanitize: not implemented yet.
+module.exports = {}

@@ -1,0 +1,3 @@
+'use strict'
+// rampart/validate: not implemented yet.
+module.exports = {}

@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// `npm test`: every check the project has, in one command. Runs them all, then fails if any failed.
+'use strict'
+const { spawnSync } = require('node:child_process')
+const fs = require('node:fs')
+const path = require('node:path')
+
+const root = path.join(__dirname, '..')
+const bin = (name) => path.join(root, 'node_modules', '.bin', name)
+const inCI = process.env.CI === 'true'
+const sharedDir = process.env.RAMPART_SHARED_DIR || path.join(root, '..', 'shared')
+
+if (inCI && !fs.existsSync(sharedDir)) {
+  console.error(
+    `rampart: CI=true but the shared workloads and conformance suites are missing at ${sharedDir}`,
+  )
+  process.exit(1)
+}
+if (!fs.existsSync(path.join(root, 'native.js'))) {
+  console.log('rampart: the native addon is not built yet; building it (release) first')
+  const built = spawnSync(process.execPath, [path.join(__dirname, 'build.js')], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+  if (built.status !== 0) process.exit(1)
+}
+
+const steps = [
+  ['cargo fmt --check', 'cargo', ['fmt', '--check']],
+  ['cargo clippy', 'cargo', ['clippy', '--all-targets', '--', '-D', 'warnings']],
+  ['cargo test', 'cargo', ['test']],
+  ['eslint', bin('eslint'), ['.']],
+  ['prettier --check', bin('prettier'), ['--check', '{lib,__test__,bench,examples,scripts}/**/*.{js,mjs}']],
+  ['tsc (types)', bin('tsc'), ['--noEmit', '-p', '__test__/types']],
+  ['node --test', process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=120000', '__test__/']],
+]
+
+const failed = []
+for (const [label, cmd, args] of steps) {
+  console.log(`\n=== ${label} ===`)
+  const started = Date.now()
+  const run = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' })
+  const secs = ((Date.now() - started) / 1000).toFixed(1)
+  if (run.status !== 0) {
+    failed.push(label)
+    console.log(`=== ${label}: FAILED (${secs} s) ===`)
+  } else {
+    console.log(`=== ${label}: ok (${secs} s) ===`)
+  }
+}
+if (failed.length) {
+  console.error(`\nrampart: ${failed.length} check(s) failed: ${failed.join(', ')}`)
+  process.exit(1)
+}
+console.log('\nrampart: every check passed')

@@ -1,0 +1,1 @@
+//! napi bindings for the jwt core (not implemented yet).

@@ -1,0 +1,1 @@
+//! napi bindings for the ratelimit core (not implemented yet).

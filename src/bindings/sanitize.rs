@@ -1,0 +1,1 @@
+//! napi bindings for the sanitize core (not implemented yet).

@@ -1,0 +1,1 @@
+//! napi bindings for the schema core (not implemented yet).

@@ -1,0 +1,1 @@
+//! jwt core: not implemented yet.

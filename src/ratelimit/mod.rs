@@ -1,0 +1,1 @@
+//! ratelimit core: not implemented yet.

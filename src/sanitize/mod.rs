@@ -1,0 +1,1 @@
+//! sanitize core: not implemented yet.

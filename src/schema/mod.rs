@@ -1,0 +1,1 @@
+//! schema core: not implemented yet.

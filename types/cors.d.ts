@@ -1,0 +1,2 @@
+// Types for rampart/cors (filled in with the implementation).
+export {}

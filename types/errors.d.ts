@@ -1,0 +1,2 @@
+// Types for rampart/errors (filled in with the implementation).
+export {}

@@ -1,0 +1,2 @@
+// Types for fortify() (filled in with the implementation).
+export {}

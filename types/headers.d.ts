@@ -1,0 +1,2 @@
+// Types for rampart/headers (filled in with the implementation).
+export {}

@@ -1,0 +1,2 @@
+// Types for rampart/jwt (filled in with the implementation).
+export {}

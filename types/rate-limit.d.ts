@@ -1,0 +1,2 @@
+// Types for rampart/rate-limit (filled in with the implementation).
+export {}

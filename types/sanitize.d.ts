@@ -1,0 +1,2 @@
+// Types for rampart/sanitize (filled in with the implementation).
+export {}

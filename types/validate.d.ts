@@ -1,0 +1,2 @@
+// Types for rampart/validate (filled in with the implementation).
+export {}
