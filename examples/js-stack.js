@@ -113,7 +113,6 @@ function createApp(options = {}) {
   })
 
   app.use((_req, _res, next) => next(httpError(404, 'not found')))
-  // eslint-disable-next-line no-unused-vars
   app.use((err, _req, res, _next) => {
     const status = err.status || err.statusCode || 500
     const message = status >= 500 ? 'internal server error' : err.message
