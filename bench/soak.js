@@ -15,7 +15,7 @@ const path = require('node:path')
 const autocannon = require('autocannon')
 const { startStack, login } = require('./e2e/stack')
 const { loadWorkloads } = require('./workloads')
-const { formatNumber } = require('./lib/stats')
+const { formatNumber, formatCount } = require('./lib/stats')
 const { describeMachine, machineLine } = require('./lib/machine')
 
 function numberEnv(name, fallback, min) {
@@ -133,7 +133,7 @@ function markdown(r) {
   const lines = [
     '# rampart soak test',
     '',
-    `${formatNumber(r.sent)} requests (${formatNumber(s.requests)} asked) across every route of ${s.module}, ` +
+    `${formatCount(r.sent)} requests (${formatCount(s.requests)} asked) across every route of ${s.module}, ` +
       `${s.connections} connections, in ${r.seconds.toFixed(1)} s (${formatNumber(r.sent / r.seconds)} req/s), ` +
       `the server's RSS sampled every second from /proc/<pid>/status.`,
     '',
@@ -148,7 +148,7 @@ function markdown(r) {
     `| ${r.rss.start.toFixed(1)} MiB | ${r.rss.warm.toFixed(1)} MiB | ${r.rss.final.toFixed(1)} MiB | ` +
       `${r.rss.max.toFixed(1)} MiB | ${r.rss.growth.toFixed(1)} MiB | ${r.rss.maxGrowth.toFixed(1)} MiB | ≤ ${s.boundMB} MiB |`,
     '',
-    `Warm-up: the first ${formatNumber(r.warmupRequests)} requests; the warm-up RSS is sampled after it, once the`,
+    `Warm-up: the first ${formatCount(r.warmupRequests)} requests; the warm-up RSS is sampled after it, once the`,
     'server is idle. "Final" is sampled 2 s after the load ends. The bound applies to final − warm-up.',
     '',
     'RSS over the run (MiB, every ~10%):',
@@ -164,7 +164,7 @@ function markdown(r) {
     const c = r.counts[m.name]
     const answers = Object.keys(c)
       .filter((k) => k !== 'unexpected')
-      .map((k) => `${k}: ${formatNumber(c[k])}`)
+      .map((k) => `${k}: ${formatCount(c[k])}`)
       .join(', ')
     lines.push(`| ${m.name} | ${m.expect.join(', ')} | ${answers || 'none'} | ${c.unexpected} |`)
   }
@@ -190,7 +190,7 @@ async function main() {
     const mix = requestMix({ admin: admin.token, user: user.token }, comment)
     const counts = Object.fromEntries(mix.map((m) => [m.name, { unexpected: 0 }]))
     log(
-      `rampart soak: ${formatNumber(s.requests)} requests against ${stack.module} (pid ${stack.pid}), ` +
+      `rampart soak: ${formatCount(s.requests)} requests against ${stack.module} (pid ${stack.pid}), ` +
         `at most ${s.maxSeconds} s, RSS bound ${s.boundMB} MiB`,
     )
 
@@ -205,7 +205,7 @@ async function main() {
         0,
       )
       log(
-        `  ${formatNumber(done)} / ${formatNumber(s.requests)} requests, RSS ${samples[samples.length - 1].rss.toFixed(1)} MiB`,
+        `  ${formatCount(done)} / ${formatCount(s.requests)} requests, RSS ${samples[samples.length - 1].rss.toFixed(1)} MiB`,
       )
     }, 10000)
 
@@ -216,7 +216,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 1000))
     const warmRss = rssMB(stack.pid)
     const warmIndex = samples.length
-    log(`  warm-up done (${formatNumber(warm.requests.total)} requests): RSS ${warmRss.toFixed(1)} MiB`)
+    log(`  warm-up done (${formatCount(warm.requests.total)} requests): RSS ${warmRss.toFixed(1)} MiB`)
     const main = await runLoad(stack.url, mix, s.requests - warmupRequests, s.connections, deadline, counts)
     const seconds = (Date.now() - t0) / 1000
     clearInterval(progress)
@@ -274,7 +274,7 @@ async function main() {
     fs.mkdirSync(s.outDir, { recursive: true })
     fs.writeFileSync(path.join(s.outDir, 'SOAK.md'), markdown(report))
     log(
-      `\n${formatNumber(sent)} requests in ${seconds.toFixed(1)} s; RSS start ${startRss.toFixed(1)}, ` +
+      `\n${formatCount(sent)} requests in ${seconds.toFixed(1)} s; RSS start ${startRss.toFixed(1)}, ` +
         `after warm-up ${warmRss.toFixed(1)}, final ${finalRss.toFixed(1)}, max ${maxRss.toFixed(1)} MiB; ` +
         `growth ${growth.toFixed(1)} MiB (bound ${s.boundMB}); unexpected responses ${unexpected}; errors ${errors}`,
     )

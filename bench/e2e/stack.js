@@ -121,7 +121,7 @@ async function spawnServer(name, file, args, port0, { env = {}, timeoutMs = 2000
 
   return {
     name,
-    module: path.relative(ROOT, file),
+    module: path.relative(ROOT, file).startsWith('..') ? file : path.relative(ROOT, file),
     pid: child.pid,
     port,
     url: `http://127.0.0.1:${port}`,

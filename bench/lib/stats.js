@@ -18,6 +18,11 @@ function formatNumber(value) {
   return value.toPrecision(3)
 }
 
+/** A count: an integer with thousands separators. */
+function formatCount(value) {
+  return Number.isFinite(value) ? Math.round(value).toLocaleString('en-US') : 'n/a'
+}
+
 /** A ratio as "3.42×": two decimals under 10, one under 100, none above. */
 function formatRatio(ratio) {
   if (!Number.isFinite(ratio)) return 'n/a'
@@ -33,4 +38,4 @@ function rotate(items, n) {
   return items.slice(k).concat(items.slice(0, k))
 }
 
-module.exports = { median, formatNumber, formatRatio, rotate }
+module.exports = { median, formatNumber, formatCount, formatRatio, rotate }
