@@ -14,7 +14,7 @@
 const fs = require('node:fs')
 const path = require('node:path')
 const autocannon = require('autocannon')
-const { startStack, login, ROOT } = require('./stack')
+const { startStack, login, cpuTimeMs, ROOT } = require('./stack')
 const { loadWorkloads } = require('../workloads')
 const { renderBarChart } = require('../chart')
 const { median, formatNumber, formatRatio, rotate } = require('../lib/stats')
@@ -86,24 +86,25 @@ async function preflight(stack, route, token) {
   }
 }
 
-function load(url, route, token, duration, connections) {
-  const req = requestFor(route, token)
-  return autocannon({
-    url: url + route.path,
+/** Loads one route of one stack; also measures the server's CPU time per request. */
+async function load(stack, route, duration, connections) {
+  const req = requestFor(route, stack.token)
+  const cpuBefore = cpuTimeMs(stack.pid)
+  const r = await autocannon({
+    url: stack.url + route.path,
     method: req.method,
     headers: req.headers,
     body: req.body,
     connections,
     duration,
   })
-}
-
-function summarise(r) {
+  const cpuMs = cpuTimeMs(stack.pid) - cpuBefore
   return {
     reqPerSec: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
     requests: r.requests.total,
+    cpuUsPerRequest: r.requests.total > 0 ? (cpuMs * 1000) / r.requests.total : NaN,
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,
   }
@@ -121,20 +122,22 @@ function markdown(report) {
     `${s.duration} s per measurement; ${s.rounds} rounds, the stacks interleaved and the order rotated each round;`,
     `medians reported. Target: the rampart stack keeps ≥ ${TARGET}× bare Express throughput on every route.`,
     'Rate limits are configured far above the load (RATE_LIMIT_MAX), so non-2xx answers would be errors.',
+    '"Server CPU µs/req" is the server process\'s user + system CPU time (from /proc) over the requests it',
+    'answered: less sensitive than req/s to other load on a shared machine. "CPU vs bare" is bare ÷ stack.',
     '',
     `Measured ${report.measuredAt.replace('T', ' ').slice(0, 16)} UTC with \`${report.command}\`. ${machineLine(machine)}.`,
     'The load generator shares the machine with the server under test.',
     '',
     '![throughput relative to bare Express](e2e.svg)',
     '',
-    '| route | stack | req/s | p50 ms | p99 ms | vs bare | non-2xx | errors | target |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+    '| route | stack | req/s | p50 ms | p99 ms | vs bare | server CPU µs/req | CPU vs bare | non-2xx | errors | target |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ]
   for (const route of report.routes) {
     route.stacks.forEach((st, i) => {
       const first = i === 0 ? route.name : ''
       if (st.skipped) {
-        lines.push(`| ${first} | ${st.name} | not measured: ${st.skipped} | | | | | | |`)
+        lines.push(`| ${first} | ${st.name} | not measured: ${st.skipped} | | | | | | | | |`)
         return
       }
       const target =
@@ -145,7 +148,8 @@ function markdown(report) {
           : ''
       lines.push(
         `| ${first} | ${st.name} | ${formatNumber(st.reqPerSec)} | ${formatNumber(st.p50)} | ${formatNumber(st.p99)} | ` +
-          `${st.name === 'bare' ? '1.00×' : formatRatio(st.ratio)} | ${st.non2xx} | ${st.errors} | ${target} |`,
+          `${st.name === 'bare' ? '1.00×' : formatRatio(st.ratio)} | ${formatNumber(st.cpuUsPerRequest)} | ` +
+          `${st.name === 'bare' ? '1.00×' : formatRatio(st.cpuRatio)} | ${st.non2xx} | ${st.errors} | ${target} |`,
       )
     })
   }
@@ -223,7 +227,7 @@ async function main() {
       log(`warm-up: ${s.warmup} s per stack and route`)
       for (const route of routeList) {
         for (const stack of started) {
-          if (live(stack, route)) await load(stack.url, route, stack.token, s.warmup, s.connections)
+          if (live(stack, route)) await load(stack, route, s.warmup, s.connections)
         }
       }
     }
@@ -233,11 +237,11 @@ async function main() {
       for (const route of routeList) {
         for (const stack of rotate(started, r)) {
           if (!live(stack, route)) continue
-          const res = summarise(await load(stack.url, route, stack.token, s.duration, s.connections))
+          const res = await load(stack, route, s.duration, s.connections)
           ;(samples[`${route.path} ${stack.name}`] ||= []).push(res)
           log(
             `  round ${r + 1}/${s.rounds} ${route.name} ${stack.name}: ${formatNumber(res.reqPerSec)} req/s, ` +
-              `p50 ${res.p50} ms, p99 ${res.p99} ms${res.non2xx || res.errors ? `, non-2xx ${res.non2xx}, errors ${res.errors}` : ''}`,
+              `p50 ${res.p50} ms, p99 ${res.p99} ms, ${formatNumber(res.cpuUsPerRequest)} µs CPU/req${res.non2xx || res.errors ? `, non-2xx ${res.non2xx}, errors ${res.errors}` : ''}`,
           )
         }
       }
@@ -263,13 +267,17 @@ async function main() {
             reqPerSec: median(list.map((x) => x.reqPerSec)),
             p50: median(list.map((x) => x.p50)),
             p99: median(list.map((x) => x.p99)),
+            cpuUsPerRequest: median(list.map((x) => x.cpuUsPerRequest)),
             non2xx: list.reduce((a, x) => a + x.non2xx, 0),
             errors: list.reduce((a, x) => a + x.errors, 0),
             samples: list,
           }
         })
         const bare = stacks.find((x) => x.name === 'bare' && !x.skipped)
-        for (const st of stacks) st.ratio = bare && !st.skipped ? st.reqPerSec / bare.reqPerSec : NaN
+        for (const st of stacks) {
+          st.ratio = bare && !st.skipped ? st.reqPerSec / bare.reqPerSec : NaN
+          st.cpuRatio = bare && !st.skipped ? bare.cpuUsPerRequest / st.cpuUsPerRequest : NaN
+        }
         return { name: route.name, method: route.method, path: route.path, stacks }
       }),
     }
@@ -286,7 +294,8 @@ async function main() {
         else
           log(
             `  ${st.name.padEnd(9)} ${formatNumber(st.reqPerSec).padStart(9)} req/s  p50 ${formatNumber(st.p50)} ms  ` +
-              `p99 ${formatNumber(st.p99)} ms  ${formatRatio(st.ratio)} of bare  non-2xx ${st.non2xx}  errors ${st.errors}`,
+              `p99 ${formatNumber(st.p99)} ms  ${formatRatio(st.ratio)} of bare  ` +
+              `${formatNumber(st.cpuUsPerRequest)} µs CPU/req  non-2xx ${st.non2xx}  errors ${st.errors}`,
           )
       }
     }

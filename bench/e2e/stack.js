@@ -137,6 +137,20 @@ async function spawnServer(name, file, args, port0, { env = {}, timeoutMs = 2000
   }
 }
 
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (Linux; the
+ * kernel counts in clock ticks of 10 ms). NaN where /proc is not available.
+ */
+function cpuTimeMs(pid) {
+  try {
+    const stat = require('node:fs').readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return NaN
+  }
+}
+
 const DEFAULT_LOGINS = {
   admin: { username: 'admin', password: 'admin-pass' },
   user: { username: 'alice', password: 'alice-pass' },
@@ -170,4 +184,4 @@ async function login(stack, who) {
   }
 }
 
-module.exports = { startStack, login, benchEnv, ROOT }
+module.exports = { startStack, login, benchEnv, cpuTimeMs, ROOT }
