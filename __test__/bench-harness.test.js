@@ -227,6 +227,18 @@ test('run.js: progress, RESULTS.md, results.svg; a group run alone merges into t
   fs.rmSync(b.dir, { recursive: true, force: true })
 })
 
+test('run.js: a group file that fails to load is reported; the others still run', () => {
+  const b = tmpBench()
+  b.write('alpha', GROUP('alpha'))
+  b.write('broken', "'use strict'\nrequire('./no-such-module')\n")
+  const r = b.run(['--rounds', '1'])
+  assert.equal(r.status, 1)
+  assert.match(r.stdout, /\[alpha/)
+  assert.match(r.stdout, /loading broken.js[\s\S]*FAILED: Cannot find module '.\/no-such-module'/)
+  assert.match(b.out('RESULTS.md'), /## broken: broken/)
+  fs.rmSync(b.dir, { recursive: true, force: true })
+})
+
 test('run.js: an unknown group filter says which groups exist', () => {
   const b = tmpBench()
   b.write('alpha', GROUP('alpha'))

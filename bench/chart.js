@@ -24,13 +24,22 @@ function truncate(text, maxChars) {
 function logTicks(lo, hi) {
   const ticks = []
   const decades = Math.round(Math.log10(hi / lo))
-  for (let e = Math.round(Math.log10(lo)); e <= Math.round(Math.log10(hi)); e++) {
+  for (let e = Math.floor(Math.log10(lo) + 1e-9); e <= Math.ceil(Math.log10(hi) - 1e-9); e++) {
     for (const m of decades <= 3 ? [1, 2, 5] : [1]) {
       const v = m * 10 ** e
       if (v >= lo * 0.999 && v <= hi * 1.001) ticks.push(v)
     }
   }
   return ticks
+}
+
+/** The nearest 1, 2 or 5 × 10^k below (down) or above (up) v. */
+function snapLog(v, direction) {
+  const e = Math.floor(Math.log10(v))
+  const steps = [1, 2, 5, 10].map((m) => m * 10 ** e)
+  return direction === 'down'
+    ? steps.filter((s) => s <= v * 1.0001).pop()
+    : steps.find((s) => s >= v * 0.9999)
 }
 
 function niceStep(span, count) {
@@ -54,8 +63,8 @@ function tickLabel(v, suffix) {
  * @param {number} [spec.reference] the "same as the baseline" value, drawn as a dashed line (default 1)
  * @param {string} [spec.axisSuffix] appended to tick labels (default '×')
  * @param {number} [spec.cap] log scale upper bound; longer bars are clipped and marked (default 1000)
- * @param {Array<{title: string, rows: Array<{label: string, value: number, text?: string,
- *   target?: number, color?: string}>}>} spec.sections
+ * @param {Array<{title: string, rows: Array<{label: string, labelSuffix?: string, value: number,
+ *   text?: string, target?: number, color?: string}>}>} spec.sections
  * @param {Array<{color: string, label: string}>} [spec.legend]
  * @param {string} [spec.footnote]
  * @returns {string} the SVG document
@@ -72,7 +81,8 @@ function renderBarChart(spec) {
   const pad = 18
   const rowH = 22
   const sectionH = 28
-  const labelChars = Math.min(64, Math.max(16, ...rows.map((r) => r.label.length)))
+  const fullLabel = (r) => r.label + (r.labelSuffix || '')
+  const labelChars = Math.min(66, Math.max(16, ...rows.map((r) => fullLabel(r).length)))
   const labelW = Math.round(labelChars * 6.4) + 16
   const valueW = 170
   const x0 = pad + labelW
@@ -92,8 +102,8 @@ function renderBarChart(spec) {
   let ticks
   let x
   if (scale === 'log') {
-    lo = 10 ** Math.floor(Math.log10(Math.max(Math.min(...all) / 1.2, 1e-3)))
-    hi = 10 ** Math.ceil(Math.log10(Math.min(Math.max(...all) * 1.2, cap)))
+    lo = snapLog(Math.max(Math.min(...all) / 1.25, 1e-3), 'down')
+    hi = snapLog(Math.min(Math.max(...all) * 1.25, cap), 'up')
     if (hi <= lo) hi = lo * 10
     const span = Math.log10(hi) - Math.log10(lo)
     x = (v) => x0 + ((Math.log10(Math.min(Math.max(v, lo), hi)) - Math.log10(lo)) / span) * (x1 - x0)
@@ -113,6 +123,9 @@ function renderBarChart(spec) {
   for (const section of sections) {
     y += 6
     body.push(
+      `<rect x="${pad}" y="${y}" width="${width - 2 * pad}" height="${sectionH - 4}" fill="#ffffff"/>`,
+    )
+    body.push(
       `<text x="${pad}" y="${y + 16}" font-size="13" font-weight="bold" fill="#1f2933">${escapeXml(section.title)}</text>`,
     )
     y += sectionH
@@ -123,10 +136,13 @@ function renderBarChart(spec) {
           `<rect x="${pad}" y="${y}" width="${width - 2 * pad}" height="${rowH}" fill="${COLORS.zebra}"/>`,
         )
       }
-      const label = truncate(row.label, labelChars)
+      // Long labels lose the end of their main part, never their suffix (" · vs peer").
+      const suffixText = row.labelSuffix || ''
+      const label = truncate(row.label, Math.max(8, labelChars - suffixText.length)) + suffixText
+      const full = fullLabel(row)
       body.push(
         `<text x="${x0 - 8}" y="${fmt(mid + 4)}" font-size="11.5" text-anchor="end" fill="#1f2933">` +
-          `${label !== row.label ? `<title>${escapeXml(row.label)}</title>` : ''}${escapeXml(label)}</text>`,
+          `${label !== full ? `<title>${escapeXml(full)}</title>` : ''}${escapeXml(label)}</text>`,
       )
       const v = row.value
       if (Number.isFinite(v) && v > 0) {
@@ -137,7 +153,7 @@ function renderBarChart(spec) {
         const bw = Math.max(Math.abs(to - from), 1.5)
         body.push(
           `<rect x="${fmt(bx)}" y="${fmt(mid - 6)}" width="${fmt(bw)}" height="12" rx="2" fill="${color}">` +
-            `<title>${escapeXml(`${row.label}: ${row.text || v}`)}</title></rect>`,
+            `<title>${escapeXml(`${fullLabel(row)}: ${row.text || v}`)}</title></rect>`,
         )
         if (scale === 'log' && v > hi) {
           body.push(

@@ -61,6 +61,10 @@ const USAGE = `usage: npm run bench [-- [group ...] [--rounds N] [--time MS] [--
   --no-write print only; leave RESULTS.md, results.svg and results.json alone
   --list     list the groups and exit`
 
+/**
+ * Loads every bench/groups/*.js. A file that fails to load (say, the addon is not built) becomes a
+ * group with loadError set, so it is reported as failed and the other groups still run.
+ */
 function loadGroups(dir) {
   if (!fs.existsSync(dir)) return []
   return fs
@@ -69,11 +73,16 @@ function loadGroups(dir) {
     .sort()
     .map((f) => {
       const file = path.join(dir, f)
-      const mod = require(file)
-      if (!mod || typeof mod.name !== 'string' || typeof mod.cases !== 'function') {
-        throw new Error(`${file} must export { name, title, cases(workloads) }`)
+      const fallback = { file, name: path.basename(f, '.js'), title: path.basename(f, '.js') }
+      try {
+        const mod = require(file)
+        if (!mod || typeof mod.name !== 'string' || typeof mod.cases !== 'function') {
+          throw new Error(`${path.basename(file)} must export { name, title, cases(workloads) }`)
+        }
+        return { file, name: mod.name, title: mod.title || mod.name, cases: mod.cases }
+      } catch (err) {
+        return { ...fallback, loadError: err }
       }
-      return { file, name: mod.name, title: mod.title || mod.name, cases: mod.cases }
     })
 }
 
@@ -218,10 +227,12 @@ async function main() {
   for (const [gi, group] of selected.entries()) {
     let cases
     try {
+      if (group.loadError) throw group.loadError
       cases = group.cases(workloads)
       if (!Array.isArray(cases)) throw new Error('cases() must return an array')
     } catch (err) {
-      cases = [{ name: 'cases()', measure: () => Promise.reject(err) }]
+      const what = group.loadError ? `loading ${path.basename(group.file)}` : 'cases()'
+      cases = [{ name: what, measure: () => Promise.reject(err) }]
     }
     const g = {
       name: group.name,

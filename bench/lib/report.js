@@ -98,7 +98,13 @@ function chartSpec(results) {
       for (const ct of c.contenders.slice(1)) {
         const ratio = c.ratios[ct.name]
         const target = targetFor(c, ct.name)?.ratio
-        rows.push({ label: `${c.name} · vs ${ct.name}`, value: ratio, target, text: formatRatio(ratio) })
+        rows.push({
+          label: c.name,
+          labelSuffix: ` · vs ${ct.name}`,
+          value: ratio,
+          target,
+          text: formatRatio(ratio),
+        })
       }
     }
     sections.push({ title: `${g.name}: ${g.title}`, rows })
