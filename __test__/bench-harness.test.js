@@ -83,6 +83,21 @@ test('a contender that throws fails its case, not the run', async () => {
     () => {},
   )
   assert.match(rejected.error, /rampart threw on its first call: nope/)
+  let calls = 0
+  const later = await runCase(
+    {
+      name: 'throws later',
+      fns: {
+        rampart: () => {
+          if (++calls > 5) throw new Error('cache full')
+        },
+      },
+    },
+    quick,
+    () => {},
+  )
+  assert.match(later.error, /rampart threw while being timed: cache full/)
+  assert.match((await runCase(null, quick, () => {})).error, /must be an object/)
   const shapeless = await runCase({ name: 'empty' }, quick, () => {})
   assert.match(shapeless.error, /needs fns .* or measure/)
 })

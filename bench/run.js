@@ -115,16 +115,23 @@ async function throughputCase(c, opts, log) {
     if (!p.ok) throw new Error(`${name} threw on its first call: ${errorText(p.error)}`)
     contenders.push(new Contender(name, c.fns[name], p.isAsync))
   }
+  const timed = async (ct, step) => {
+    try {
+      return await step()
+    } catch (err) {
+      throw new Error(`${ct.name} threw while being timed: ${errorText(err)}`)
+    }
+  }
   for (const ct of contenders) {
-    await ct.calibrate()
-    await ct.opsPerSecond(opts.warmupMs)
+    await timed(ct, () => ct.calibrate())
+    await timed(ct, () => ct.opsPerSecond(opts.warmupMs))
   }
   const samples = Object.fromEntries(names.map((n) => [n, []]))
   for (let r = 0; r < opts.rounds; r++) {
     const parts = []
     for (const ct of rotate(contenders, r)) {
       gc()
-      const hz = await ct.opsPerSecond(opts.timeMs)
+      const hz = await timed(ct, () => ct.opsPerSecond(opts.timeMs))
       samples[ct.name].push(hz)
       parts.push(`${ct.name} ${formatNumber(hz)}`)
     }
@@ -150,6 +157,7 @@ async function measureCase(c, opts, log) {
 }
 
 async function runCase(c, opts, log) {
+  if (!c || typeof c !== 'object') return { name: String(c), targets: [], error: 'a case must be an object' }
   const out = {
     name: String(c.name),
     unit: c.measure ? c.unit || '' : 'ops/s',
@@ -231,7 +239,7 @@ async function main() {
       cases = group.cases(workloads)
       if (!Array.isArray(cases)) throw new Error('cases() must return an array')
     } catch (err) {
-      const what = group.loadError ? `loading ${path.basename(group.file)}` : 'cases()'
+      const what = group.loadError ? `loading ${path.basename(group.file)}` : 'cases() threw'
       cases = [{ name: what, measure: () => Promise.reject(err) }]
     }
     const g = {
@@ -245,7 +253,7 @@ async function main() {
       cases: [],
     }
     for (const [ci, c] of cases.entries()) {
-      log(`[${group.name} ${gi + 1}/${selected.length}] case ${ci + 1}/${cases.length}: ${c.name}`)
+      log(`[${group.name} ${gi + 1}/${selected.length}] case ${ci + 1}/${cases.length}: ${c && c.name}`)
       const out = await runCase(c, opts, log)
       if (out.error) log(`    FAILED: ${out.error}`)
       g.cases.push(out)
