@@ -217,6 +217,13 @@ async function main() {
   const groups = loadGroups(opts.groupsDir)
   if (opts.list) return log(groups.map((g) => `${g.name}\t${g.title}`).join('\n') || '(no groups)')
   const selected = groups.filter((g) => matches(g, opts.filters))
+  if (groups.length === 0) {
+    console.error(
+      `rampart bench: no benchmark groups (*.js) in ${path.relative(process.cwd(), opts.groupsDir) || '.'}`,
+    )
+    process.exitCode = 1
+    return
+  }
   if (selected.length === 0) {
     const known = groups.map((g) => g.name).join(', ') || 'none'
     console.error(`rampart bench: no group matches ${opts.filters.join(', ') || '(all)'}; groups: ${known}`)
