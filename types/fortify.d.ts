@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express-serve-static-core'
+import type { Middleware } from './common'
 
 /** Options for fortify(): each key takes that middleware's options, or `false` to leave it out. */
 export interface FortifyOptions {
@@ -13,4 +13,4 @@ export interface FortifyOptions {
 }
 
 /** Secure headers, CORS, a global rate limit and the safe body parser, in that order, as one middleware. */
-export declare function fortify(options?: FortifyOptions): RequestHandler & { stack: RequestHandler[] }
+export declare function fortify(options?: FortifyOptions): Middleware & { stack: Middleware[] }
