@@ -28,6 +28,9 @@ function targetText(target) {
   return target ? `≥ ${target.ratio}× vs ${target.peer}` : ''
 }
 
+/** Text safe inside a Markdown table cell. */
+const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ')
+
 const targetFor = (c, peer) => (c.targets || []).find((t) => t.peer === peer)
 
 function groupMarkdown(g) {
@@ -43,7 +46,7 @@ function groupMarkdown(g) {
     const unit = c.unit || 'ops/s'
     if (c.error) {
       const targets = (c.targets || []).map(targetText).join(', ')
-      lines.push(`| ${c.name} | — | **failed**: ${c.error.replace(/[|\n]/g, ' ')} | | ${targets} | no |`)
+      lines.push(`| ${cell(c.name)} | — | **failed**: ${cell(c.error)} | | ${targets} | no |`)
       continue
     }
     c.contenders.forEach((ct, i) => {
@@ -51,7 +54,7 @@ function groupMarkdown(g) {
       const target = targetFor(c, ct.name)
       const met = target ? (ratio >= target.ratio ? 'yes' : '**no**') : ''
       lines.push(
-        `| ${i === 0 ? c.name : ''} | ${ct.name} | ${formatNumber(ct.value)} ${unit} | ` +
+        `| ${i === 0 ? cell(c.name) : ''} | ${cell(ct.name)} | ${formatNumber(ct.value)} ${unit} | ` +
           `${i === 0 ? '—' : formatRatio(ratio)} | ${targetText(target)} | ${met} |`,
       )
     })
@@ -69,6 +72,20 @@ function groupNames(results) {
   return Object.keys(results.groups).sort()
 }
 
+/** Every case target across the groups, with the measured ratio against that peer. */
+function targetSummary(results) {
+  const out = []
+  for (const name of groupNames(results)) {
+    for (const c of results.groups[name].cases) {
+      for (const target of c.targets || []) {
+        const ratio = c.error ? NaN : c.ratios[target.peer]
+        out.push({ group: name, case: c.name, target, ratio, error: c.error, met: ratio >= target.ratio })
+      }
+    }
+  }
+  return out
+}
+
 function resultsMarkdown(results, svgName) {
   const lines = [
     '# rampart micro-benchmarks',
@@ -81,6 +98,21 @@ function resultsMarkdown(results, svgName) {
     `![rampart speed-up per case](${svgName})`,
     '',
   ]
+  const targets = targetSummary(results)
+  if (targets.length) {
+    const met = targets.filter((t) => t.met).length
+    lines.push(
+      `## Targets: ${met} of ${targets.length} met`,
+      '',
+      '| group | case | target | measured | met? |',
+      '|---|---|---|---:|---|',
+      ...targets.map(
+        (t) =>
+          `| ${t.group} | ${cell(t.case)} | ${targetText(t.target)} | ${t.error ? 'failed' : formatRatio(t.ratio)} | ${t.met ? 'yes' : '**no**'} |`,
+      ),
+      '',
+    )
+  }
   for (const name of groupNames(results)) lines.push(groupMarkdown(results.groups[name]), '')
   return lines.join('\n')
 }
