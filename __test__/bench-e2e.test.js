@@ -134,6 +134,17 @@ test('startStack runs a module without createApp() as the main script with PORT'
   }
 })
 
+test('startStack reports why a server died before listening', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-e2e-'))
+  const file = path.join(dir, 'crash.js')
+  fs.writeFileSync(file, "exports.createApp = () => { throw new TypeError('JWT_SECRET is too short') }\n")
+  await assert.rejects(
+    startStack('crash', file),
+    /exited \(1\) before listening: .*TypeError: JWT_SECRET is too short/,
+  )
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
 test('bench/e2e/run.js measures the stacks and writes E2E.md and e2e.svg', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-e2e-out-'))
   const r = await runNode('bench/e2e/run.js', {

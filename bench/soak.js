@@ -289,7 +289,8 @@ async function main() {
 
 if (require.main === module) {
   main().catch((err) => {
-    console.error(`rampart soak: ${err && err.stack ? err.stack : err}`)
+    // Set-up failures (no /login, a server that will not start) are reported in one line.
+    console.error(`rampart soak: ${process.env.DEBUG ? err.stack : (err && err.message) || err}`)
     process.exitCode = 2
   })
 }

@@ -194,6 +194,7 @@ async function main() {
   const comment = loadWorkloads().html.small
   const routeList = routes(comment)
   const started = []
+  const failedToStart = []
   const cleanup = async () => Promise.all(started.map((st) => st.stop()))
   process.once('SIGINT', () => cleanup().then(() => process.exit(130)))
 
@@ -202,7 +203,14 @@ async function main() {
   )
   try {
     for (const def of s.stacks) {
-      const stack = await startStack(def.name, def.module)
+      let stack
+      try {
+        stack = await startStack(def.name, def.module)
+      } catch (err) {
+        failedToStart.push({ name: def.name, reason: `did not start: ${err.message.split('\n')[0]}` })
+        log(`  ${def.name}: ${def.module} did not start:\n${err.message}`)
+        continue
+      }
       started.push(stack)
       const who = await login(stack, 'admin')
       stack.token = who.token
@@ -273,6 +281,7 @@ async function main() {
             samples: list,
           }
         })
+        for (const f of failedToStart) stacks.push({ name: f.name, skipped: f.reason })
         const bare = stacks.find((x) => x.name === 'bare' && !x.skipped)
         for (const st of stacks) {
           st.ratio = bare && !st.skipped ? st.reqPerSec / bare.reqPerSec : NaN
@@ -301,6 +310,10 @@ async function main() {
     }
     log(`\nwrote ${path.relative(process.cwd(), path.join(s.outDir, 'E2E.md'))} and e2e.svg`)
     const bad = report.routes.flatMap((r) => r.stacks).filter((st) => !st.skipped && (st.non2xx || st.errors))
+    if (failedToStart.length) {
+      console.error(`rampart e2e: ${failedToStart.map((f) => `${f.name} ${f.reason}`).join('; ')}`)
+      process.exitCode = 1
+    }
     if (bad.length) {
       console.error('rampart e2e: some stacks answered non-2xx or failed requests under load (see the table)')
       process.exitCode = 1

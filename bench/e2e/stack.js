@@ -98,7 +98,11 @@ async function spawnServer(name, file, args, port0, { env = {}, timeoutMs = 2000
       })
       exited.then(({ code, signal }) => {
         clearTimeout(timer)
-        const err = new Error(`${name} exited (${signal || code}) before listening:\n${output.trim()}`)
+        const lines = output.trim().split('\n')
+        const cause = lines.find((l) => /\b\w*Error\b/.test(l)) || lines[lines.length - 1] || 'no output'
+        const err = new Error(
+          `${name} exited (${signal || code}) before listening: ${cause.trim()}\n${output.trim()}`,
+        )
         err.code = code
         reject(err)
       })
