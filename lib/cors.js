@@ -113,7 +113,7 @@ function handleDynamic(plan, req, res, next) {
     }
     let rule
     try {
-      rule = compileOrigin(value, plan.credentials, 'the origin function returned a value that')
+      rule = compileOrigin(value, plan.credentials, 'the origin function returned a value that', true)
     } catch (compileError) {
       return next(compileError)
     }

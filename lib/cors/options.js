@@ -50,8 +50,9 @@ function matchesAnyone(regexp) {
 /**
  * Compiles an `origin` value (static, or the result of an origin function) into
  * `{ kind, value?, strings?, regexps? }`: 'off' | 'any' ('*') | 'reflect' (true) | 'fixed' | 'list'.
+ * `decided` is set for an origin function's answer, where true allows this one origin.
  */
-function compileOrigin(origin, credentials, where = '`origin`') {
+function compileOrigin(origin, credentials, where = '`origin`', decided = false) {
   if (origin === false || origin === null || origin === '') return { kind: 'off' }
   if (origin === '*') {
     if (credentials) {
@@ -62,7 +63,8 @@ function compileOrigin(origin, credentials, where = '`origin`') {
     return { kind: 'any' }
   }
   if (origin === true) {
-    if (credentials) {
+    // From an origin function, true means "this request's origin is allowed": it decided.
+    if (credentials && !decided) {
       throw fail(
         `${where} is true (reflect any origin) with credentials: true, which lets any site make credentialed requests. List the allowed origins, e.g. origin: ['https://app.example.com'].`,
       )

@@ -173,35 +173,43 @@ function compileContentSecurityPolicy(options, { defaults, separator = ';' } = {
     return { name, value: parts.join(separator) }
   }
 
-  // Per request: each directive is its name plus " source" per source, as helmet builds it.
-  const plan = []
+  // Per request: the text between function values is joined once now, so a request only
+  // calls the functions, checks their results and concatenates. The result is the string
+  // helmet builds (each directive is its name plus " source" per source).
+  const pieces = [] // strings, and { fn, directive } for function values
+  let text = ''
+  let first = true
   for (const [directive, sources] of directives) {
-    plan.push({ directive, sources, fixed: sources.every((s) => typeof s === 'string') })
+    if (!first) text += separator
+    first = false
+    text += directive
+    for (const source of sources) {
+      if (typeof source === 'function') {
+        pieces.push(text + ' ', { fn: source, directive })
+        text = ''
+      } else {
+        text += ' ' + source
+      }
+    }
   }
+  pieces.push(text)
   const value = function contentSecurityPolicyValue(req, res) {
     let header = ''
-    for (let i = 0; i < plan.length; i++) {
-      const { directive, sources } = plan[i]
-      let joined = ''
-      for (let j = 0; j < sources.length; j++) {
-        let source = sources[j]
-        if (typeof source === 'function') {
-          try {
-            source = source(req, res)
-          } catch (err) {
-            return err instanceof Error ? err : new Error(String(err))
-          }
-          const err = entryError(directive, source)
-          if (err) return err
-        }
-        joined += ' ' + source
+    for (let i = 0; i < pieces.length; i++) {
+      const piece = pieces[i]
+      if (typeof piece === 'string') {
+        header += piece
+        continue
       }
-      if (joined) {
-        const err = valueError(directive, joined)
-        if (err) return err
+      let source
+      try {
+        source = piece.fn(req, res)
+      } catch (err) {
+        return err instanceof Error ? err : new Error(String(err))
       }
-      if (i > 0) header += separator
-      header += directive + joined
+      const err = entryError(piece.directive, source) || valueError(piece.directive, source)
+      if (err) return err
+      header += source
     }
     return header
   }
