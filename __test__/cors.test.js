@@ -263,3 +263,31 @@ test('require() returns cors itself; ESM default and named export', async () => 
   assert.equal(esm.default, cors)
   assert.equal(esm.cors, cors)
 })
+
+test('attack origins are not reflected: look-alikes, null, case tricks', async () => {
+  const middleware = cors({
+    origin: [ALLOWED, /^https:\/\/([a-z0-9-]+\.)?example\.org$/],
+    credentials: true,
+  })
+  const attacks = [
+    'https://app.example.com.evil.net',
+    'https://evilapp.example.com',
+    'http://app.example.com',
+    'https://app.example.com:8443',
+    'HTTPS://APP.EXAMPLE.COM',
+    'https://app.example.com/',
+    'null',
+    'https://example.org.evil.net',
+    'https://evil.net/.example.org',
+    'https://a.example.org\n',
+    '',
+  ]
+  for (const origin of attacks) {
+    const { res } = await callMiddleware(middleware, { headers: { origin } })
+    assert.equal(res.getHeader('access-control-allow-origin'), undefined, JSON.stringify(origin))
+    const pre = await callMiddleware(middleware, { method: 'OPTIONS', headers: { origin } })
+    assert.equal(pre.res.getHeader('access-control-allow-origin'), undefined, JSON.stringify(origin))
+  }
+  const { res } = await callMiddleware(middleware, { headers: { origin: 'https://shop.example.org' } })
+  assert.equal(res.getHeader('access-control-allow-origin'), 'https://shop.example.org')
+})

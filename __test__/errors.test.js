@@ -7,7 +7,7 @@ const { Writable } = require('node:stream')
 const express = require('express')
 const createError = require('http-errors')
 const pino = require('pino')
-const { errorHandler, HttpError } = require('../lib/errors')
+const { errorHandler, notFound, HttpError } = require('../lib/errors')
 
 function named(name, props = {}, message = name) {
   const err = new Error(message)
@@ -395,9 +395,44 @@ test('plain node:http: works without Express', async (t) => {
   assert.equal(body.title, 'Not Found')
 })
 
+test('notFound(): unmatched routes get a problem+json 404', async (t) => {
+  const app = express()
+  app.get('/here', (_req, res) => res.send('ok'))
+  app.use(notFound())
+  app.use(errorHandler())
+  const server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s))
+  })
+  t.after(() => server.close())
+  const { status, res, body } = await problem(`http://127.0.0.1:${server.address().port}/missing?q=1`, {
+    method: 'DELETE',
+  })
+  assert.equal(status, 404)
+  assert.equal(res.headers.get('content-type'), 'application/problem+json')
+  assert.deepEqual(body, {
+    type: 'about:blank',
+    title: 'Not Found',
+    status: 404,
+    detail: 'Cannot DELETE /missing',
+    code: 'not_found',
+  })
+})
+
 test('ESM exports', async () => {
+  assert.equal((await import('../lib/esm/errors.mjs')).notFound, notFound)
   const esm = await import('../lib/esm/errors.mjs')
   assert.equal(esm.errorHandler, errorHandler)
   assert.equal(esm.HttpError, HttpError)
   assert.equal(esm.events, require('../lib/events').events)
+})
+
+test('a long 4xx message is cut, and unknown error fields never reach the body', async (t) => {
+  const { base, close } = await serve({
+    '/long': thrower(new HttpError(400, 'x'.repeat(5000), { internal: 'db-host-7', stackHint: 'secret' })),
+  })
+  t.after(close)
+  const { body, text } = await problem(base + '/long')
+  assert.ok(body.detail.length <= 1001)
+  assert.ok(!text.includes('db-host-7') && !text.includes('secret'))
+  assert.deepEqual(Object.keys(body), ['type', 'title', 'status', 'detail', 'code'])
 })

@@ -5,7 +5,7 @@
 const crypto = require('node:crypto')
 const { HttpError } = require('./errors/http-error')
 const { toProblem } = require('./errors/problem')
-const { events } = require('./events')
+const { events, requestPath } = require('./events')
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 const OPTIONS = new Set(['logger', 'typeBase'])
@@ -105,4 +105,16 @@ function errorHandler(options = {}) {
   }
 }
 
-module.exports = { errorHandler, HttpError, events }
+/**
+ * notFound() → middleware for the end of the routes: every request that reaches it becomes
+ * an HttpError(404), so errorHandler() answers unmatched routes with problem+json too.
+ */
+function notFound() {
+  return function rampartNotFound(req, _res, next) {
+    const method = req && typeof req.method === 'string' ? req.method : 'GET'
+    const path = req ? requestPath(req) : undefined
+    next(new HttpError(404, path ? `Cannot ${method} ${path}` : undefined))
+  }
+}
+
+module.exports = { errorHandler, notFound, HttpError, events }

@@ -36,6 +36,13 @@ export type ErrorMiddleware = (
 /** Express error middleware: mount it last. */
 export declare function errorHandler(options?: ErrorHandlerOptions): ErrorMiddleware
 
+/** For the end of the routes: unmatched requests become HttpError(404) for errorHandler(). */
+export declare function notFound(): (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: (err?: unknown) => void,
+) => void
+
 export interface HttpErrorProperties {
   code?: string
   /** Show the message to the client (default: status < 500; a 5xx's message is never shown). */

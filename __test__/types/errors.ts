@@ -1,6 +1,7 @@
 // Uses every export of rampart/errors the way a TypeScript user would.
 import {
   errorHandler,
+  notFound,
   HttpError,
   events,
   type ErrorMiddleware,
@@ -14,10 +15,11 @@ const handlers: ErrorMiddleware[] = [
   errorHandler({ logger, typeBase: 'https://example.com/problems/' }),
 ]
 
-const notFound = new HttpError(404)
+const missing = new HttpError(404)
+const fallthrough = notFound()
 const conflict = new HttpError(409, 'Email already registered', { code: 'email_taken' })
 const slow = new HttpError(429, { retryAfter: 30 })
-const status: number = notFound.status + conflict.statusCode + (slow.retryAfter ?? 0)
+const status: number = missing.status + conflict.statusCode + (slow.retryAfter ?? 0)
 const expose: boolean = conflict.expose
 
 const seen: SecurityEvent[] = []
@@ -25,4 +27,4 @@ events.on('cors.rejected', (event) => seen.push(event))
 events.on('*', (event) => void event.reason)
 
 const problem: ProblemDetails = { type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found' }
-export { handlers, status, expose, seen, problem }
+export { fallthrough, handlers, status, expose, seen, problem }
