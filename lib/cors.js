@@ -65,37 +65,36 @@ function applyOrigin(rule, req, res, requestOrigin) {
   }
 }
 
-/** The CORS headers of one request (origin rule already resolved to a static one). */
+/**
+ * The CORS headers of one request (origin rule already resolved to a static one), in the
+ * cors package's order. Fixed headers go through the start-up-validated writers of the plan;
+ * values that come from the request (its origin, its requested headers) through setHeader.
+ */
 function handle(plan, rule, req, res, next) {
   const requestOrigin = req.headers.origin
   const method = req.method
   if (method !== 'OPTIONS' && !(typeof method === 'string' && method.toUpperCase() === 'OPTIONS')) {
     applyOrigin(rule, req, res, requestOrigin)
-    if (plan.credentials) res.setHeader('Access-Control-Allow-Credentials', 'true')
-    if (plan.exposedHeaders) res.setHeader('Access-Control-Expose-Headers', plan.exposedHeaders)
+    plan.writeActual(res)
     next()
     return
   }
   // Preflight (any OPTIONS request, as in the cors package).
   applyOrigin(rule, req, res, requestOrigin)
-  if (plan.credentials) res.setHeader('Access-Control-Allow-Credentials', 'true')
-  if (plan.methods) res.setHeader('Access-Control-Allow-Methods', plan.methods)
+  plan.writePreflightHead(res)
   if (plan.allowedHeaders === null) {
     appendVary(res, 'Access-Control-Request-Headers')
     const requested = req.headers['access-control-request-headers']
     if (requested) res.setHeader('Access-Control-Allow-Headers', requested)
-  } else if (plan.allowedHeaders) {
-    res.setHeader('Access-Control-Allow-Headers', plan.allowedHeaders)
   }
-  if (plan.maxAge) res.setHeader('Access-Control-Max-Age', plan.maxAge)
-  if (plan.exposedHeaders) res.setHeader('Access-Control-Expose-Headers', plan.exposedHeaders)
   if (plan.preflightContinue) {
+    plan.writePreflightTail(res)
     next()
     return
   }
-  // Safari needs Content-Length: 0 on a 204, or it waits for a body.
+  // The tail ends with Content-Length: 0 (Safari needs it on a 204, or it waits for a body).
   res.statusCode = plan.optionsSuccessStatus
-  res.setHeader('Content-Length', '0')
+  plan.writePreflightEnd(res)
   res.end()
 }
 

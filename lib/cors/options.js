@@ -1,7 +1,7 @@
 'use strict'
 // Start-up checks for cors(): the cors package's options, read once, with rampart's stricter
 // rules. Returns a plain "plan" the middleware follows per request.
-const { checkHeader } = require('../headers/set-headers')
+const { checkHeader, compileHeaders } = require('../headers/set-headers')
 
 const KNOWN = new Set([
   'origin',
@@ -179,9 +179,21 @@ function compileCorsOptions(options) {
     }
     plan.optionsSuccessStatus = status
   }
-  checkHeader('Access-Control-Allow-Methods', plan.methods)
-  if (plan.allowedHeaders) checkHeader('Access-Control-Allow-Headers', plan.allowedHeaders)
-  if (plan.exposedHeaders) checkHeader('Access-Control-Expose-Headers', plan.exposedHeaders)
+  return compileWriters(plan)
+}
+
+/** The fixed headers of each response kind, validated now and written in one pass later. */
+function compileWriters(plan) {
+  const credentials = plan.credentials ? [['Access-Control-Allow-Credentials', 'true']] : []
+  const exposed = plan.exposedHeaders ? [['Access-Control-Expose-Headers', plan.exposedHeaders]] : []
+  const head = [...credentials]
+  if (plan.methods) head.push(['Access-Control-Allow-Methods', plan.methods])
+  if (plan.allowedHeaders) head.push(['Access-Control-Allow-Headers', plan.allowedHeaders])
+  const tail = plan.maxAge ? [['Access-Control-Max-Age', plan.maxAge], ...exposed] : exposed
+  plan.writeActual = compileHeaders([...credentials, ...exposed])
+  plan.writePreflightHead = compileHeaders(head)
+  plan.writePreflightTail = compileHeaders(tail)
+  plan.writePreflightEnd = compileHeaders([...tail, ['Content-Length', '0']])
   return plan
 }
 
