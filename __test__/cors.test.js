@@ -198,6 +198,31 @@ test('options delegate (req, cb) picks options per request and is checked too', 
   const bad = cors((_req, cb) => cb(null, { origin: '*', credentials: true }))
   out = await callMiddleware(bad, { headers: { origin: OTHER } })
   assert.match(out.err.message, /credentials/)
+
+  const throwing = cors(() => {
+    throw new Error('delegate bug')
+  })
+  out = await callMiddleware(throwing, { headers: { origin: OTHER } })
+  assert.equal(out.err.message, 'delegate bug')
+})
+
+test('an error thrown further down the chain is not swallowed', () => {
+  for (const middleware of [
+    cors({ origin: (_o, cb) => cb(null, true) }),
+    cors((_req, cb) => cb(null, { origin: ALLOWED })),
+  ]) {
+    const req = new http.IncomingMessage(null)
+    req.method = 'GET'
+    req.headers.origin = ALLOWED
+    const res = new http.ServerResponse(req)
+    assert.throws(
+      () =>
+        middleware(req, res, () => {
+          throw new Error('route bug')
+        }),
+      /route bug/,
+    )
+  }
 })
 
 test('tolerates a request with no method, no origin and no url', async () => {
@@ -210,6 +235,11 @@ test('tolerates a request with no method, no origin and no url', async () => {
   })
   assert.ok(called)
   assert.equal(res.getHeader('vary'), 'Origin')
+  let again = false
+  cors({ origin: ALLOWED })({}, res, () => {
+    again = true
+  })
+  assert.ok(again, 'a request object with no headers at all')
 })
 
 test('cors.rejected is reported for an origin that is not allowed, and only then', async (t) => {

@@ -7,6 +7,8 @@
 const { compileCorsOptions, compileOrigin } = require('./cors/options')
 const { report } = require('./events')
 
+const NO_HEADERS = Object.freeze({})
+
 /** Adds `field` to the response's Vary header, as the `vary` package does. */
 function appendVary(res, field) {
   let current = res.getHeader('Vary')
@@ -71,7 +73,8 @@ function applyOrigin(rule, req, res, requestOrigin) {
  * values that come from the request (its origin, its requested headers) through setHeader.
  */
 function handle(plan, rule, req, res, next) {
-  const requestOrigin = req.headers.origin
+  const headers = req.headers || NO_HEADERS
+  const requestOrigin = headers.origin
   const method = req.method
   if (method !== 'OPTIONS' && !(typeof method === 'string' && method.toUpperCase() === 'OPTIONS')) {
     applyOrigin(rule, req, res, requestOrigin)
@@ -84,7 +87,7 @@ function handle(plan, rule, req, res, next) {
   plan.writePreflightHead(res)
   if (plan.allowedHeaders === null) {
     appendVary(res, 'Access-Control-Request-Headers')
-    const requested = req.headers['access-control-request-headers']
+    const requested = headers['access-control-request-headers']
     if (requested) res.setHeader('Access-Control-Allow-Headers', requested)
   }
   if (plan.preflightContinue) {
@@ -100,7 +103,7 @@ function handle(plan, rule, req, res, next) {
 
 /** Runs the origin function `(origin, cb)` (or an async one), then handles the request. */
 function handleDynamic(plan, req, res, next) {
-  const requestOrigin = req.headers.origin
+  const requestOrigin = (req.headers || NO_HEADERS).origin
   let done = false
   const callback = (err, value) => {
     if (done) return
@@ -123,6 +126,7 @@ function handleDynamic(plan, req, res, next) {
   try {
     result = plan.origin.fn(requestOrigin, callback)
   } catch (err) {
+    if (done) throw err // thrown further down the chain, after the origin function answered
     return callback(err)
   }
   if (result && typeof result.then === 'function') {
@@ -150,7 +154,7 @@ function cors(options) {
     const compiled = new WeakMap()
     return function corsMiddleware(req, res, next) {
       let called = false
-      delegate(req, (err, perRequest) => {
+      const done = (err, perRequest) => {
         if (called) return
         called = true
         if (err) return next(err)
@@ -165,7 +169,13 @@ function cors(options) {
           return next(optionsError)
         }
         run(plan, req, res, next)
-      })
+      }
+      try {
+        delegate(req, done)
+      } catch (err) {
+        if (called) throw err // thrown further down the chain, after the delegate answered
+        done(err)
+      }
     }
   }
   const plan = compileCorsOptions(options)

@@ -1,4 +1,7 @@
 // Uses every export of rampart/errors the way a TypeScript user would.
+import express from 'express'
+import secureHeaders from 'rampart/headers'
+import cors from 'rampart/cors'
 import {
   errorHandler,
   notFound,
@@ -28,3 +31,13 @@ events.on('*', (event) => void event.reason)
 
 const problem: ProblemDetails = { type: 'about:blank', title: 'Not Found', status: 404, code: 'not_found' }
 export { fallthrough, handlers, status, expose, seen, problem }
+
+// Each middleware plugs into Express as is.
+
+const app = express()
+app.use(secureHeaders())
+app.use(secureHeaders.api())
+app.use(cors({ origin: 'https://app.example.com' }))
+app.use(notFound())
+app.use(errorHandler())
+export { app }
