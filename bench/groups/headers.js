@@ -27,12 +27,14 @@ function contender(middleware) {
   }
 }
 
-/** Checks up front that both set the same headers (and remove X-Powered-By). */
+/** Checks up front that both set the same headers (and remove X-Powered-By); nonces masked. */
 function sameHeaders(a, b) {
   const ra = a()
   const rb = b()
-  const ha = JSON.stringify(ra.getHeaderNames().map((n) => [n, ra.getHeader(n)]))
-  const hb = JSON.stringify(rb.getHeaderNames().map((n) => [n, rb.getHeader(n)]))
+  const list = (res) =>
+    JSON.stringify(res.getHeaderNames().map((n) => [n, res.getHeader(n)])).replace(/'nonce-[^']*'/g, 'NONCE')
+  const ha = list(ra)
+  const hb = list(rb)
   if (ha !== hb) throw new Error(`headers differ:\n${ha}\n${hb}`)
   if (ra.getHeader('x-powered-by') !== undefined) throw new Error('X-Powered-By was not removed')
 }
@@ -68,9 +70,7 @@ module.exports = {
     return OPTION_SETS.map(({ name, options, target }) => {
       const rampart = contender(secureHeaders(options))
       const peer = contender(helmet(options))
-      if (!options || !JSON.stringify(options).includes('scriptSrc":["\'self\'",null')) {
-        if (name !== 'CSP with a per-request nonce function') sameHeaders(rampart, peer)
-      }
+      sameHeaders(rampart, peer)
       return { name, target, fns: { rampart, helmet: peer } }
     })
   },
