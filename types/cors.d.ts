@@ -1,7 +1,8 @@
 // Types for rampart/cors: the cors package's options, with the origin required.
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Middleware } from './common'
 
-export type CorsMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void
+/** A middleware for Express 4/5, Connect or plain node:http. */
+export type CorsMiddleware = Middleware
 
 /** A static origin rule: one origin, '*', true (reflect, no credentials), a RegExp, or a list. */
 export type StaticOrigin = boolean | string | RegExp | Array<boolean | string | RegExp>
@@ -38,7 +39,7 @@ export interface CorsOptions {
 
 /** Picks the options per request. */
 export type CorsOptionsDelegate = (
-  req: IncomingMessage,
+  req: any,
   callback: (err: Error | null, options?: CorsOptions) => void,
 ) => void
 

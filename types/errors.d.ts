@@ -1,6 +1,6 @@
 // Types for rampart/errors: errorHandler (RFC 9457 problem details), HttpError, events.
 import type { EventEmitter } from 'node:events'
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Middleware, NextFunction } from './common'
 
 /** pino-compatible: `logger.error(obj, msg)`. */
 export interface ErrorLogger {
@@ -26,22 +26,14 @@ export interface ProblemDetails {
   errors?: Array<{ location?: string; path?: string; message?: string; keyword?: string }>
 }
 
-export type ErrorMiddleware = (
-  err: unknown,
-  req: IncomingMessage,
-  res: ServerResponse,
-  next: (err?: unknown) => void,
-) => void
+/** Express error middleware (four parameters, so Express knows it handles errors). */
+export type ErrorMiddleware = (err: unknown, req: any, res: any, next: NextFunction) => void
 
 /** Express error middleware: mount it last. */
 export declare function errorHandler(options?: ErrorHandlerOptions): ErrorMiddleware
 
 /** For the end of the routes: unmatched requests become HttpError(404) for errorHandler(). */
-export declare function notFound(): (
-  req: IncomingMessage,
-  res: ServerResponse,
-  next: (err?: unknown) => void,
-) => void
+export declare function notFound(): Middleware
 
 export interface HttpErrorProperties {
   code?: string
@@ -70,7 +62,7 @@ export declare class HttpError extends Error {
   type?: string
   detail?: string
   headers?: Record<string, string | number | string[]>
-  retryAfter?: number
+  retryAfter?: number;
   [extension: string]: unknown
 }
 

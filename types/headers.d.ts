@@ -1,15 +1,14 @@
 // Types for rampart/headers: helmet 8's headers, option names and per-header middlewares.
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Middleware } from './common'
 
-/** A Connect/Express middleware (works with node:http request/response). */
-export type HeadersMiddleware = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  next: (err?: unknown) => void,
-) => void
+/** A middleware for Express 4/5, Connect or plain node:http. */
+export type HeadersMiddleware = Middleware
 
-/** A source computed per request, e.g. a nonce: `(req, res) => \`'nonce-${res.locals.nonce}'\``. */
-export type ContentSecurityPolicyDirectiveValueFunction = (req: IncomingMessage, res: ServerResponse) => string
+/**
+ * A source computed per request, e.g. a nonce: `(req, res) => \`'nonce-${res.locals.nonce}'\``.
+ * It gets node:http's request and response (Express's, when under Express).
+ */
+export type ContentSecurityPolicyDirectiveValueFunction = (req: any, res: any) => string
 
 export type ContentSecurityPolicyDirectiveValue = string | ContentSecurityPolicyDirectiveValueFunction
 
@@ -155,9 +154,13 @@ export declare const contentSecurityPolicy: {
   /** Set `default-src` to this to leave it out on purpose. */
   readonly dangerouslyDisableDefaultSrc: unique symbol
 }
-export declare function crossOriginEmbedderPolicy(options?: CrossOriginEmbedderPolicyOptions): HeadersMiddleware
+export declare function crossOriginEmbedderPolicy(
+  options?: CrossOriginEmbedderPolicyOptions,
+): HeadersMiddleware
 export declare function crossOriginOpenerPolicy(options?: CrossOriginOpenerPolicyOptions): HeadersMiddleware
-export declare function crossOriginResourcePolicy(options?: CrossOriginResourcePolicyOptions): HeadersMiddleware
+export declare function crossOriginResourcePolicy(
+  options?: CrossOriginResourcePolicyOptions,
+): HeadersMiddleware
 export declare function originAgentCluster(): HeadersMiddleware
 export declare function referrerPolicy(options?: ReferrerPolicyOptions): HeadersMiddleware
 export declare function strictTransportSecurity(options?: StrictTransportSecurityOptions): HeadersMiddleware
