@@ -436,3 +436,17 @@ test('a long 4xx message is cut, and unknown error fields never reach the body',
   assert.ok(!text.includes('db-host-7') && !text.includes('secret'))
   assert.deepEqual(Object.keys(body), ['type', 'title', 'status', 'detail', 'code'])
 })
+
+test('tolerates a request with no headers, method, url or ip', () => {
+  const http = require('node:http')
+  const res = new http.ServerResponse(new http.IncomingMessage(null))
+  let body = ''
+  res.end = (chunk) => {
+    body = chunk
+  }
+  errorHandler({ logger: { error() {} } })(new Error('x'), {}, res, () => assert.fail('next'))
+  assert.equal(res.statusCode, 500)
+  assert.equal(JSON.parse(body).status, 500)
+  assert.match(res.getHeader('x-request-id'), /^[0-9a-f-]{36}$/)
+  notFound()({}, res, (err) => assert.equal(err.status, 404))
+})
