@@ -64,7 +64,7 @@ function headerOption(options, { option, alias, module }) {
 }
 
 /**
- * Resolves secureHeaders options into `{ csp, entries, removals }`: the CSP (fixed or per
+ * Resolves secureHeaders options into `{ policy, entries, removals }`: the CSP (fixed or per
  * request, or null when off), then the fixed `[name, value]` pairs in helmet's order.
  */
 function resolveHeaders(rawOptions) {
