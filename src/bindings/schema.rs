@@ -8,7 +8,7 @@ use napi::bindgen_prelude::BufferSlice;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::schema::{check_body, BodyLimits, BodyOutcome, CompileOptions, Schema};
+use crate::schema::{check_body, parse_draft, BodyLimits, BodyOutcome, CompileOptions, Schema};
 
 /// `checkBody` / `scanBody` results (low bits) and flags.
 const BODY_OK: u32 = 0;
@@ -25,15 +25,23 @@ pub struct CompiledSchema {
     last_errors: RefCell<Option<String>>,
 }
 
-/// Compiles a schema (JSON text). `schemas` is a JSON object of app-added schemas by URI.
-/// Throws on an invalid schema: this runs at start-up, never per request.
+/// Compiles a schema (JSON text). `schemas` is a JSON object of app-added schemas by URI;
+/// `draft` the draft for a schema without `$schema`. Throws on an invalid schema: this runs
+/// at start-up, never per request.
 #[napi(catch_unwind)]
 pub fn compile_schema(
     schema: String,
     all_errors: bool,
     validate_formats: bool,
     schemas: Option<String>,
+    draft: Option<String>,
 ) -> napi::Result<CompiledSchema> {
+    let default_draft = match draft.as_deref() {
+        None => None,
+        Some(name) => Some(parse_draft(name).ok_or_else(|| {
+            napi::Error::from_reason(format!("unknown draft {name} (use '2020-12' or '07')"))
+        })?),
+    };
     let mut registry = HashMap::new();
     if let Some(text) = schemas {
         let parsed: serde_json::Map<String, Value> = serde_json::from_str(&text)
@@ -46,6 +54,7 @@ pub fn compile_schema(
             all_errors,
             validate_formats,
             schemas: registry,
+            default_draft,
         },
     )
     .map_err(|e| napi::Error::from_reason(e.0))?;
@@ -57,13 +66,18 @@ pub fn compile_schema(
 
 #[napi]
 impl CompiledSchema {
-    /// Validates JSON text: `null` when valid, else the ajv-shaped errors as JSON text.
+    /// Validates JSON text: `null` when valid, else the ajv-shaped errors as JSON text (or
+    /// `!` and a reason when the text is not JSON or nests deeper than serde's 128 levels).
     #[napi(catch_unwind)]
     pub fn validate_json(&self, json: String) -> Option<String> {
-        match self.inner.validate_str(&json) {
-            Ok(errors) if errors.is_empty() => None,
-            Ok(errors) => Some(serde_json::to_string(&errors).unwrap_or_default()),
-            Err(e) => Some(format!("!{e}")),
+        let limits = BodyLimits { depth: usize::MAX };
+        match check_body(json.as_bytes(), Some(&self.inner), limits) {
+            BodyOutcome::Ok { .. } => None,
+            BodyOutcome::Invalid { errors, .. } => {
+                Some(serde_json::to_string(&errors).unwrap_or_default())
+            }
+            BodyOutcome::Syntax => Some("!must be a JSON value".into()),
+            BodyOutcome::TooDeep => Some("!must not nest deeper than 128 levels".into()),
         }
     }
 

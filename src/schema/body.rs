@@ -39,21 +39,23 @@ pub enum BodyOutcome {
 /// Checks a raw body; `schema` is optional.
 pub fn check_body(bytes: &[u8], schema: Option<&Schema>, limits: BodyLimits) -> BodyOutcome {
     let plan = schema.and_then(|s| s.plan.as_ref());
-    let first = match plan {
-        Some(plan) => plan.check(bytes, limits.depth),
-        None => Plan::scan(bytes, limits.depth),
-    };
-    match first {
-        Err(Stop::Syntax) => return BodyOutcome::Syntax,
-        Err(Stop::TooDeep) => return BodyOutcome::TooDeep,
-        Ok(scan) if plan.is_some() || schema.is_none() => {
-            return BodyOutcome::Ok { proto: scan.proto }
+    let schema = match (schema, plan) {
+        (None, _) => {
+            return match Plan::scan(bytes, limits.depth) {
+                Ok(scan) => BodyOutcome::Ok { proto: scan.proto },
+                Err(Stop::TooDeep) => BodyOutcome::TooDeep,
+                Err(_) => BodyOutcome::Syntax,
+            }
         }
-        // No plan (checked syntax only) or the plan is unsure: build the tree.
-        Ok(_) | Err(Stop::Schema) => {}
-    }
-    let Some(schema) = schema else {
-        return BodyOutcome::Syntax;
+        (Some(schema), Some(plan)) => match plan.check(bytes, limits.depth) {
+            Ok(scan) => return BodyOutcome::Ok { proto: scan.proto },
+            Err(Stop::Syntax) => return BodyOutcome::Syntax,
+            Err(Stop::TooDeep) => return BodyOutcome::TooDeep,
+            // The plan is unsure: the full validator decides, and reports.
+            Err(Stop::Schema) => schema,
+        },
+        // No plan: the tree is built once, and depth and keys are read from it.
+        (Some(schema), None) => schema,
     };
     let value: Value = match serde_json::from_slice(bytes) {
         Ok(v) => v,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use jsonschema::{PatternOptions, Retrieve, Uri, Validator};
+use jsonschema::{Draft, PatternOptions, Retrieve, Uri, Validator};
 use serde_json::Value;
 
 use super::{fast, formats};
@@ -25,6 +25,21 @@ pub struct CompileOptions {
     pub validate_formats: bool,
     /// Schemas the app added, by URI: `$ref`s to these resolve; nothing else is fetched.
     pub schemas: HashMap<String, Value>,
+    /// The draft for a schema with no `$schema` (default 2020-12).
+    pub default_draft: Option<Draft>,
+}
+
+/// Reads a draft name: `2020-12`, `draft2020-12`, `7`, `07`, `draft-07`, `draft7`.
+pub fn parse_draft(name: &str) -> Option<Draft> {
+    let bare = name.trim_start_matches("draft").trim_start_matches('-');
+    match bare {
+        "2020-12" => Some(Draft::Draft202012),
+        "2019-09" => Some(Draft::Draft201909),
+        "7" | "07" => Some(Draft::Draft7),
+        "6" | "06" => Some(Draft::Draft6),
+        "4" | "04" => Some(Draft::Draft4),
+        _ => None,
+    }
 }
 
 /// Why a schema did not compile.
@@ -95,6 +110,10 @@ impl Schema {
         if options.validate_formats {
             builder = formats::register(builder);
         }
+        let declares_draft = schema.get("$schema").is_some_and(Value::is_string);
+        if let (Some(draft), false) = (options.default_draft, declares_draft) {
+            builder = builder.with_draft(draft);
+        }
         let validator = builder
             .build(schema)
             .map_err(|e| CompileError(format!("invalid schema: {e}")))?;
@@ -158,6 +177,15 @@ mod tests {
         let r = Schema::compile(&json!({"pattern": "((a{1000}){1000}){1000}"}), opts());
         assert!(r.is_err());
         assert!(started.elapsed().as_secs() < 2);
+    }
+
+    #[test]
+    fn default_draft_applies_only_without_schema_keyword() {
+        let mut o = opts();
+        o.default_draft = parse_draft("draft-07");
+        let s = Schema::compile(&json!({"items": [{"type": "integer"}]}), o.clone()).unwrap();
+        assert!(s.validator.is_valid(&json!([1, "x"])));
+        assert!(parse_draft("nope").is_none());
     }
 
     #[test]

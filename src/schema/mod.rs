@@ -19,5 +19,5 @@ mod formats;
 mod validate;
 
 pub use body::{check_body, BodyLimits, BodyOutcome};
-pub use compile::{CompileError, CompileOptions, Schema};
+pub use compile::{parse_draft, CompileError, CompileOptions, Schema};
 pub use errors::AjvError;
