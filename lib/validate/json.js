@@ -30,8 +30,11 @@ const KNOWN = new Set([
   ...SCHEMA_OPTIONS,
 ])
 
-/** Builds the body parser; throws at start-up on a wrong option. */
-function json(options) {
+/**
+ * Checks json() options and builds `parse(buf)` → `{ body }` or an error (body-parser
+ * shaped, or a ValidationError): the whole path from raw bytes to req.body.
+ */
+function createParser(options) {
   const opts = options || {}
   for (const key of Object.keys(opts)) {
     if (!KNOWN.has(key)) throw new TypeError(`rampart/validate: unknown json() option ${key}`)
@@ -111,6 +114,13 @@ function json(options) {
     return { body }
   }
 
+  return { parse, limit, inflate, matches, strictType, verify: opts.verify }
+}
+
+/** Builds the body parser; throws at start-up on a wrong option. */
+function json(options) {
+  const { parse, limit, inflate, matches, strictType, verify } = createParser(options)
+
   return function jsonParser(req, res, next) {
     if (req._body) return next()
     if (!('body' in req)) req.body = undefined
@@ -138,9 +148,9 @@ function json(options) {
     }
     readBody(req, { limit, inflate }, (err, buf) => {
       if (err) return reject(req, next, err)
-      if (opts.verify) {
+      if (verify) {
         try {
-          opts.verify(req, res, buf, 'utf-8')
+          verify(req, res, buf, 'utf-8')
         } catch (e) {
           const v = bodyError(e.status || e.statusCode || 403, 'entity.verify.failed', e.message)
           return reject(req, next, v)
@@ -205,4 +215,4 @@ function stripProto(reviver) {
   }
 }
 
-module.exports = { json }
+module.exports = { json, createParser }

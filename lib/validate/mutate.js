@@ -95,7 +95,8 @@ function walkArray(ctx, schema, base, data, depth) {
       ? schema.items
       : null
   const rest = tuple ? (Array.isArray(schema.items) ? schema.additionalItems : schema.items) : schema.items
-  if (tuple && ctx.opts.useDefaults) {
+  // ajv fills defaults for draft-07's array-form items, not for prefixItems.
+  if (Array.isArray(schema.items) && ctx.opts.useDefaults) {
     for (let i = data.length; i < tuple.length; i++) {
       const sub = tuple[i]
       if (!(sub && typeof sub === 'object' && 'default' in sub)) break
@@ -114,13 +115,16 @@ function walkArray(ctx, schema, base, data, depth) {
 function coerceType(type, data, mode) {
   const types = Array.isArray(type) ? type : [type]
   if (types.some((t) => hasType(t, data))) return data
-  if (
-    mode === 'array' &&
-    Array.isArray(data) &&
-    data.length === 1 &&
-    types.some((t) => hasType(t, data[0]))
-  ) {
-    return data[0]
+  if (mode === 'array' && Array.isArray(data) && data.length === 1) {
+    // ajv unwraps a one-item array, then coerces the item if it still does not fit.
+    const item = data[0]
+    if (types.some((t) => hasType(t, item))) return item
+    for (const t of types) {
+      if (!COERCIBLE.has(t)) continue
+      const out = coerceTo(t, item)
+      if (out !== NONE) return out
+    }
+    return data
   }
   for (const t of types) {
     if (!COERCIBLE.has(t) && !(t === 'array' && mode === 'array')) continue
