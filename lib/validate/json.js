@@ -73,7 +73,12 @@ function createParser(options) {
 
   function parse(buf) {
     if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3)
-    if (buf.length === 0) return strict && check ? parseFailure(buf, 'Unexpected end of JSON input') : {}
+    if (buf.length === 0) {
+      // body-parser makes an empty body {}; a schema then judges that {}.
+      const body = {}
+      if (check !== null && !check(body)) return new ValidationError(toDetails('body', check.errors))
+      return { body }
+    }
     if (strict) {
       const at = firstNonSpace(buf)
       if (at === -1) return parseFailure(buf, 'Unexpected end of JSON input')
@@ -122,7 +127,7 @@ function json(options) {
   const { parse, limit, inflate, matches, strictType, verify } = createParser(options)
 
   return function jsonParser(req, res, next) {
-    if (req._body) return next()
+    if (req._body || req.readableEnded) return next()
     if (!('body' in req)) req.body = undefined
     if (!hasBody(req)) return next()
     if (!matches(req)) {

@@ -84,6 +84,9 @@ function readBody(req, { limit, inflate }, callback) {
   const length =
     req.headers['content-length'] !== undefined ? Number(req.headers['content-length']) : undefined
   let stream = req
+  const chunks = []
+  let received = 0
+  let done = false
   if (encoding !== 'identity') {
     const make = { gzip: zlib.createGunzip, deflate: zlib.createInflate, br: zlib.createBrotliDecompress }[
       encoding
@@ -99,9 +102,6 @@ function readBody(req, { limit, inflate }, callback) {
     return finish(tooLarge(length, limit))
   }
 
-  const chunks = []
-  let received = 0
-  let done = false
   stream.on('data', onData)
   stream.on('end', onEnd)
   stream.on('error', onError)
