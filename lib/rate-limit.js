@@ -203,6 +203,8 @@ function rateLimit(passedOptions) {
   const handler = typeof config.handler === 'function' ? config.handler : defaultHandler
   // How many requests the double-count check watches (a WeakMap entry each).
   let doubleCountWatch = validations.isOn('singleCount') ? 100 : 0
+  // Checks of the first counted request (each reports at most once, as in express-rate-limit).
+  let firstDecision = true
 
   function defaultHandler(req, res) {
     res.statusCode = statusCode
@@ -326,7 +328,11 @@ function rateLimit(passedOptions) {
       validations.positiveHits(totalHits)
       validations.singleCount(req, store, key)
     }
-    validations.limit(limit)
+    if (firstDecision) {
+      firstDecision = false
+      validations.limit(limit)
+      if (draft === 'draft-7' || draft === 'draft-8') validations.headersResetTime(resetMs)
+    }
     const remaining = limit - totalHits > 0 ? limit - totalHits : 0
     const resetTime = resetMs === undefined ? undefined : new Date(resetMs)
     const info = { limit, used: totalHits, remaining, resetTime, key }
@@ -336,7 +342,6 @@ function rateLimit(passedOptions) {
     if (writeHeaders !== null && !res.headersSent) {
       if (draft === 'draft-8') {
         const name = typeof identifier === 'function' ? identifier(req, res) : identifier
-        validations.headersResetTime(resetTime)
         if (isThenable(name)) {
           return name
             .then((n) => {
@@ -347,7 +352,6 @@ function rateLimit(passedOptions) {
         }
         writeHeaders(res, limit, remaining, resetMs, now, key, name)
       } else {
-        if (draft === 'draft-7') validations.headersResetTime(resetTime)
         writeHeaders(res, limit, remaining, resetMs, now, key, undefined)
       }
     }
