@@ -12,7 +12,7 @@ const { MemoryStore } = require('./rate-limit/memory-store')
 const { RedisStore } = require('./rate-limit/redis-store')
 const { ipKeyGenerator } = require('./rate-limit/ip-key-generator')
 const { SUPPORTED_DRAFTS, headerWriter, resetSeconds, setRetryAfter } = require('./rate-limit/headers')
-const { createValidations, ValidationError } = require('./rate-limit/validations')
+const { createValidations } = require('./rate-limit/validations')
 
 const DEFAULT_MESSAGE = 'Too many requests, please try again later.'
 const ALGORITHMS = ['fixed-window', 'gcra']
@@ -443,13 +443,14 @@ const MINUTE = 60 * SECOND
 const HOUR = 60 * MINUTE
 const DAY = 24 * HOUR
 
+// `default` is not enumerable, so that `{ ...require('./rate-limit') }` (lib/index.js)
+// does not carry it into the package root.
+Object.defineProperty(rateLimit, 'default', { value: rateLimit, enumerable: false })
 module.exports = Object.assign(rateLimit, {
   rateLimit,
-  default: rateLimit,
   MemoryStore,
   RedisStore,
   ipKeyGenerator,
-  ValidationError,
   SECOND,
   MINUTE,
   HOUR,

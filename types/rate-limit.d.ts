@@ -161,8 +161,9 @@ export declare class RedisStore implements Store {
   resetAll(): Promise<void>
 }
 
-/** A misconfiguration report (`code` like 'ERR_ERL_PERMISSIVE_TRUST_PROXY', `help` a docs URL). */
-export declare class ValidationError extends Error {
+/** A misconfiguration report passed to the logger: an Error with `code` (like
+ * 'ERR_ERL_PERMISSIVE_TRUST_PROXY') and `help` (a docs URL). */
+export interface RateLimitValidationError extends Error {
   code: string
   help: string
 }

@@ -4,11 +4,11 @@ import rateLimitDefault, {
   MemoryStore,
   RedisStore,
   ipKeyGenerator,
-  ValidationError,
   MINUTE,
   type Options,
   type RateLimitInfo,
   type Store,
+  type RateLimitValidationError,
 } from 'rampart/rate-limit'
 import type { Request, Response } from 'express'
 
@@ -33,7 +33,11 @@ const global = rateLimitDefault({
   message: { error: 'too many requests' },
   passOnStoreError: true,
   validate: { trustProxy: false },
-  store: new RedisStore({ sendCommand: async (...args: string[]) => args.length, prefix: 'api:', timeout: 500 }),
+  store: new RedisStore({
+    sendCommand: async (...args: string[]) => args.length,
+    prefix: 'api:',
+    timeout: 500,
+  }),
 })
 
 export function readInfo(req: Request & { rateLimit?: RateLimitInfo }): number {
@@ -45,6 +49,6 @@ const custom: Store = {
   decrement: async () => {},
   resetKey: async () => {},
 }
-const err: ValidationError | undefined = undefined
+const err: RateLimitValidationError | undefined = undefined
 
 export const used = [strict, global, custom, err]
