@@ -111,7 +111,7 @@ test('memory: 1M keys cost no JS heap and bounded native memory; RSS stops growi
     global.gc(); const m1 = process.memoryUsage()
     for (let i = 200000; i < 1000000; i++) store.hit(key(i), now, 5)
     global.gc(); const m2 = process.memoryUsage()
-    console.log(JSON.stringify({ size: store.size, heap: m2.heapUsed - m0.heapUsed, grow1: m1.rss - m0.rss, grow2: m2.rss - m1.rss, native: store.native.heapBytes() }))
+    console.log(JSON.stringify({ size: store.size, heap: m2.heapUsed - m0.heapUsed, grow1: m1.rss - m0.rss, grow2: m2.rss - m1.rss, native: store.nativeBytes }))
   `
   const out = spawnSync(process.execPath, ['--expose-gc', '-e', script], {
     cwd: path.join(__dirname, '..'),

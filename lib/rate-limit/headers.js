@@ -7,6 +7,27 @@
 //   Retry-After (seconds) on a blocked request.
 // Everything that does not change per request (the limit, the policy) is computed once.
 const crypto = require('node:crypto')
+const { OutgoingMessage } = require('node:http')
+
+// node:http's setHeader validates the name and value and lower-cases the name on every
+// call, then stores [name, value] in the response's header table. Our names are
+// constants and our values are digits and ASCII we built, so on a plain node:http (or
+// Express) response whose setHeader is node's own, we store into that table directly,
+// which is exactly what setHeader would have stored. Anything else (a wrapped setHeader,
+// a mock response) goes through res.setHeader.
+const nodeSetHeader = OutgoingMessage.prototype.setHeader
+let kOutHeaders
+
+function headerTable(res) {
+  if (res.setHeader !== nodeSetHeader || res._header) return undefined
+  if (kOutHeaders === undefined) {
+    kOutHeaders = Object.getOwnPropertySymbols(res).find((sym) => sym.description === 'kOutHeaders')
+    if (kOutHeaders === undefined) return undefined
+  }
+  let table = res[kOutHeaders]
+  if (table === null) res[kOutHeaders] = table = { __proto__: null }
+  return typeof table === 'object' ? table : undefined
+}
 
 const SUPPORTED_DRAFTS = ['draft-6', 'draft-7', 'draft-8']
 
@@ -57,30 +78,27 @@ function headerWriter({ legacy, draft, windowMs, constLimit }) {
   return function writeHeaders(res, limit, remaining, resetMs, now, key, name) {
     if (res.headersSent) return
     const limitStr = fixed && limit === constLimit ? limitText : String(limit)
+    const t = headerTable(res)
     if (legacy) {
-      res.setHeader('X-RateLimit-Limit', limitStr)
-      res.setHeader('X-RateLimit-Remaining', String(remaining))
+      put(res, t, 'x-ratelimit-limit', 'X-RateLimit-Limit', limitStr)
+      put(res, t, 'x-ratelimit-remaining', 'X-RateLimit-Remaining', String(remaining))
       if (resetMs !== undefined) {
-        res.setHeader('Date', httpDate(now))
-        res.setHeader('X-RateLimit-Reset', String(Math.ceil(resetMs / 1000)))
+        put(res, t, 'date', 'Date', httpDate(now))
+        put(res, t, 'x-ratelimit-reset', 'X-RateLimit-Reset', String(Math.ceil(resetMs / 1000)))
       }
     }
     if (draft === false) return
     const reset = resetSeconds(windowMs, resetMs, now)
     if (draft === 'draft-7') {
-      res.setHeader(
-        'RateLimit-Policy',
-        limitStr === limitText ? policyText : `${limitStr};w=${windowSeconds}`,
-      )
-      res.setHeader('RateLimit', `limit=${limitStr}, remaining=${remaining}, reset=${reset}`)
+      const policy = limitStr === limitText ? policyText : `${limitStr};w=${windowSeconds}`
+      put(res, t, 'ratelimit-policy', 'RateLimit-Policy', policy)
+      put(res, t, 'ratelimit', 'RateLimit', `limit=${limitStr}, remaining=${remaining}, reset=${reset}`)
     } else if (draft === 'draft-6') {
-      res.setHeader(
-        'RateLimit-Policy',
-        limitStr === limitText ? policyText : `${limitStr};w=${windowSeconds}`,
-      )
-      res.setHeader('RateLimit-Limit', limitStr)
-      res.setHeader('RateLimit-Remaining', String(remaining))
-      res.setHeader('RateLimit-Reset', String(reset))
+      const policy = limitStr === limitText ? policyText : `${limitStr};w=${windowSeconds}`
+      put(res, t, 'ratelimit-policy', 'RateLimit-Policy', policy)
+      put(res, t, 'ratelimit-limit', 'RateLimit-Limit', limitStr)
+      put(res, t, 'ratelimit-remaining', 'RateLimit-Remaining', String(remaining))
+      put(res, t, 'ratelimit-reset', 'RateLimit-Reset', String(reset))
     } else if (draft === 'draft-8') {
       if (key !== lastKey) {
         lastKey = key
@@ -91,6 +109,12 @@ function headerWriter({ legacy, draft, windowMs, constLimit }) {
       appendHeader(res, 'RateLimit-Policy', `"${name}"${policy}${lastPk}:`)
     }
   }
+}
+
+/** Sets one header: into the header table when we have it, else through setHeader. */
+function put(res, table, lower, name, value) {
+  if (table !== undefined) table[lower] = [name, value]
+  else res.setHeader(name, value)
 }
 
 function setRetryAfter(res, seconds) {

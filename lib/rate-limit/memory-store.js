@@ -4,7 +4,11 @@
 // entries pruned a few at a time on each call, and nothing per key on the JS heap.
 // It also implements express-rate-limit's Store interface, so code that drives a store
 // directly (increment/get/decrement/resetKey/resetAll) works unchanged.
-const { NativeRateStore } = require('../native')
+const native = require('../native')
+
+const { rateHit, rateGet, rateLastUsed, rateLastReset } = native
+// A store's native table is freed when its MemoryStore is garbage-collected.
+const freeNative = new FinalizationRegistry((id) => native.rateStoreDrop(id))
 
 const PACK = 4294967296
 const DEFAULT_MAX_KEYS = 1_000_000
@@ -31,7 +35,7 @@ class MemoryStore {
     this.windowMs = 60_000
     this.algorithm = 'fixed-window'
     this.limit = 5
-    this.native = null
+    this.id = -1
     // Last answer of the native store, for callers that need both parts of it.
     this.used = 0
     this.resetMs = 0
@@ -48,12 +52,17 @@ class MemoryStore {
     this.windowMs = windowMs
     this.algorithm = (options && options.algorithm) || 'fixed-window'
     if (options && typeof options.limit === 'number') this.limit = options.limit
-    this.native = new NativeRateStore(this.algorithm === 'gcra', windowMs, this.maxKeys)
+    if (this.id !== -1) {
+      native.rateStoreDrop(this.id)
+      freeNative.unregister(this)
+    }
+    this.id = native.rateStoreCreate(this.algorithm === 'gcra', windowMs, this.maxKeys)
+    freeNative.register(this, this.id, this)
   }
 
-  _native() {
-    if (this.native === null) this.init({})
-    return this.native
+  _id() {
+    if (this.id === -1) this.init({})
+    return this.id
   }
 
   /**
@@ -61,14 +70,14 @@ class MemoryStore {
    * fast path.
    */
   hit(key, now, limit) {
-    const packed = this._native().hit(key, now, nativeLimit(limit))
+    const packed = rateHit(this.id === -1 ? this._id() : this.id, key, now, nativeLimit(limit))
     if (packed >= 0) {
       const used = Math.floor(packed / PACK)
       this.used = used
       this.resetMs = now + (packed - used * PACK)
     } else {
-      this.used = this.native.lastUsed()
-      this.resetMs = this.native.lastReset()
+      this.used = rateLastUsed()
+      this.resetMs = rateLastReset()
     }
   }
 
@@ -78,7 +87,7 @@ class MemoryStore {
   }
 
   decrementSync(key, limit) {
-    this._native().decrement(String(key), Date.now(), nativeLimit(limit === undefined ? this.limit : limit))
+    native.rateDecrement(this._id(), String(key), Date.now(), nativeLimit(limit === undefined ? this.limit : limit))
   }
 
   async decrement(key) {
@@ -87,31 +96,36 @@ class MemoryStore {
 
   async get(key) {
     const now = Date.now()
-    const packed = this._native().get(String(key), now, nativeLimit(this.limit))
-    if (packed === -2) return undefined
+    const packed = rateGet(this._id(), String(key), now, nativeLimit(this.limit))
+    if (packed < -1) return undefined
     if (packed >= 0) {
       const used = Math.floor(packed / PACK)
       return { totalHits: used, resetTime: new Date(now + (packed - used * PACK)) }
     }
-    return { totalHits: this.native.lastUsed(), resetTime: new Date(this.native.lastReset()) }
+    return { totalHits: rateLastUsed(), resetTime: new Date(rateLastReset()) }
   }
 
   async resetKey(key) {
-    this._native().resetKey(String(key))
+    native.rateResetKey(this._id(), String(key))
   }
 
   async resetAll() {
-    this._native().resetAll()
+    native.rateResetAll(this._id())
   }
 
   /** Frees every key. Nothing to stop: the store runs no timers. */
   shutdown() {
-    if (this.native !== null) this.native.resetAll()
+    if (this.id !== -1) native.rateResetAll(this.id)
   }
 
   /** Number of keys tracked now. */
   get size() {
-    return this.native === null ? 0 : this.native.size()
+    return this.id === -1 ? 0 : native.rateSize(this.id)
+  }
+
+  /** Bytes of native memory the table holds. */
+  get nativeBytes() {
+    return this.id === -1 ? 0 : native.rateHeapBytes(this.id)
   }
 }
 

@@ -109,8 +109,7 @@ impl GcraLimiter {
                 .allow_burst(limit);
             // Created at time zero, so governor's TATs are nanoseconds since the epoch.
             self.clock.0.set(0);
-            let limiter: Limiter =
-                RateLimiter::new(quota, self.store.clone(), self.clock.clone());
+            let limiter: Limiter = RateLimiter::new(quota, self.store.clone(), self.clock.clone());
             self.limiters.insert(limit.get(), limiter);
         }
         &self.limiters[&limit.get()]
@@ -122,10 +121,7 @@ impl GcraLimiter {
     /// of zero blocks everything.
     pub fn hit(&mut self, key: &String, now_ms: f64, limit: u32) -> Count {
         let now = ms_to_ns(now_ms);
-        self.store
-            .table
-            .borrow_mut()
-            .prune(now, PRUNE_BUDGET);
+        self.store.table.borrow_mut().prune(now, PRUNE_BUDGET);
         let Some(limit_nz) = NonZeroU32::new(limit) else {
             return Count {
                 used: 1,
@@ -206,7 +202,11 @@ mod tests {
         }
         let blocked = g.hit(&k, T0, 5);
         assert_eq!(blocked.used, 6);
-        assert_eq!(blocked.reset_ms, T0 + 200.0, "one slot frees after 1000/5 ms");
+        assert_eq!(
+            blocked.reset_ms,
+            T0 + 200.0,
+            "one slot frees after 1000/5 ms"
+        );
     }
 
     #[test]

@@ -101,10 +101,7 @@ impl Table {
     pub fn touch(&mut self, key: &str) -> Slot {
         let hash = self.hash(key);
         let entries = &self.entries;
-        if let Some(&slot) = self
-            .index
-            .find(hash, |&i| entries[i as usize].key == key)
-        {
+        if let Some(&slot) = self.index.find(hash, |&i| entries[i as usize].key == key) {
             self.move_to_head(slot);
             return slot;
         }
