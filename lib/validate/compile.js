@@ -158,7 +158,23 @@ function compile(schema, options) {
       validate.errors = null
       return true
     }
-    if (out.charCodeAt(0) === 33 /* '!' */) return fail(validate, 'type', out.slice(1))
+    if (out.charCodeAt(0) === 33 /* '!' */) {
+      // JSON.stringify escapes a lone UTF-16 surrogate ("\ud800"), which Rust strings cannot
+      // hold: validate again with each one as U+FFFD (same length), as ajv sees a string.
+      const wellFormed = LONE_SURROGATE.test(text) ? text.replace(LONE_SURROGATE_ALL, replaceLone) : null
+      if (wellFormed !== null && wellFormed !== text) {
+        const again = handle.validateJson(wellFormed)
+        if (again === null) {
+          validate.errors = null
+          return true
+        }
+        if (again.charCodeAt(0) !== 33) {
+          validate.errors = JSON.parse(again)
+          return false
+        }
+      }
+      return fail(validate, 'type', out.slice(1))
+    }
     validate.errors = JSON.parse(out)
     return false
   }
@@ -168,6 +184,12 @@ function compile(schema, options) {
   validate.errors = null
   return validate
 }
+
+// An escaped backslash (kept) or the escape of a lone surrogate (JSON.stringify writes
+// only lone ones as escapes; pairs stay raw characters).
+const LONE_SURROGATE = /\\ud[89a-f]/
+const LONE_SURROGATE_ALL = /\\(?:\\|u(d[89a-f][0-9a-f]{2}))/g
+const replaceLone = (match, lone) => (lone ? '\\ufffd' : match)
 
 function fail(validate, keyword, message) {
   validate.errors = [{ instancePath: '', schemaPath: '#', keyword, params: {}, message }]
