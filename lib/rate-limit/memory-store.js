@@ -87,7 +87,12 @@ class MemoryStore {
   }
 
   decrementSync(key, limit) {
-    native.rateDecrement(this._id(), String(key), Date.now(), nativeLimit(limit === undefined ? this.limit : limit))
+    native.rateDecrement(
+      this._id(),
+      String(key),
+      Date.now(),
+      nativeLimit(limit === undefined ? this.limit : limit),
+    )
   }
 
   async decrement(key) {
