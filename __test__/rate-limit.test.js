@@ -566,3 +566,70 @@ test('resetKey and getKey reach the store', async () => {
     await s.close()
   }
 })
+
+test('attack: a spoofed X-Forwarded-For does not buy a fresh limit when trust proxy is off', async () => {
+  const s = await serve(appWith(rateLimit({ limit: 2, logger: silent })))
+  try {
+    const codes = []
+    for (let i = 0; i < 6; i++) {
+      const r = await fetch(s.url, { headers: { 'x-forwarded-for': `203.0.113.${i}` } })
+      codes.push(r.status)
+    }
+    assert.deepStrictEqual(codes, [200, 200, 429, 429, 429, 429])
+  } finally {
+    await s.close()
+  }
+})
+
+test('a wrapped res.setHeader sees every rate-limit header (no shortcut around it)', async () => {
+  const seen = []
+  const app = express()
+  app.use((_req, res, next) => {
+    const original = res.setHeader
+    res.setHeader = function (name, value) {
+      seen.push(name)
+      return original.call(this, name, value)
+    }
+    next()
+  })
+  app.use(rateLimit({ limit: 1, standardHeaders: 'draft-6' }))
+  app.get('/', (_req, res) => res.send('ok'))
+  const s = await serve(app)
+  try {
+    await fetch(s.url)
+    for (const h of [
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+      'RateLimit-Policy',
+      'RateLimit-Reset',
+    ]) {
+      assert.ok(seen.includes(h), `${h} went through setHeader`)
+    }
+  } finally {
+    await s.close()
+  }
+})
+
+test('gcra with skipSuccessfulRequests gives the capacity back', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 9_000_000 })
+  const limiter = rateLimit({ limit: 2, windowMs: 1000, algorithm: 'gcra', skipSuccessfulRequests: true })
+  const listeners = []
+  const run = (status) => {
+    const res = fakeResponse()
+    res.statusCode = status
+    res.once = (event, fn) => event === 'finish' && listeners.push(fn)
+    let passed = false
+    limiter({ ip: '7.7.7.7', headers: {} }, res, () => (passed = true))
+    return passed
+  }
+  for (let i = 0; i < 5; i++) {
+    assert.ok(run(200), `successful request ${i + 1}`)
+    listeners.splice(0).forEach((fn) => fn()) // the response finishes: not counted
+  }
+  assert.ok(run(500))
+  listeners.splice(0).forEach((fn) => fn())
+  assert.ok(run(500))
+  listeners.splice(0).forEach((fn) => fn())
+  assert.ok(!run(500), 'failed requests count')
+})
