@@ -633,3 +633,18 @@ test('gcra with skipSuccessfulRequests gives the capacity back', async (t) => {
   listeners.splice(0).forEach((fn) => fn())
   assert.ok(!run(500), 'failed requests count')
 })
+
+test('a request or response that cannot take the result goes to next(err), as in express-rate-limit', async () => {
+  const errors = []
+  const log = recorder()
+  await rateLimit({ logger: log })({ ip: undefined }, {}, (err) => errors.push(err))
+  assert.strictEqual(errors.length, 1)
+  assert.ok(errors[0] instanceof TypeError)
+  assert.deepStrictEqual(
+    log.seen.map((e) => e.code),
+    ['ERR_ERL_UNDEFINED_IP_ADDRESS'],
+  )
+  const options = {}
+  rateLimit(options)
+  assert.deepStrictEqual(options, {}, 'the options object is not modified')
+})

@@ -323,43 +323,50 @@ function rateLimit(passedOptions) {
   }
 
   function decide(req, res, next, key, limit, totalHits, resetMs, now) {
-    if (doubleCountWatch > 0) {
-      doubleCountWatch--
-      validations.positiveHits(totalHits)
-      validations.singleCount(req, store, key)
-    }
-    if (firstDecision) {
-      firstDecision = false
-      validations.limit(limit)
-      if (draft === 'draft-7' || draft === 'draft-8') validations.headersResetTime(resetMs)
-    }
-    const remaining = limit - totalHits > 0 ? limit - totalHits : 0
-    const resetTime = resetMs === undefined ? undefined : new Date(resetMs)
-    const info = { limit, used: totalHits, remaining, resetTime, key }
-    Object.defineProperty(info, 'current', { configurable: false, enumerable: false, value: totalHits })
-    req[requestPropertyName] = info
-
-    if (writeHeaders !== null && !res.headersSent) {
-      if (draft === 'draft-8') {
-        const name = typeof identifier === 'function' ? identifier(req, res) : identifier
-        if (isThenable(name)) {
-          return name
-            .then((n) => {
-              writeHeaders(res, limit, remaining, resetMs, now, key, n)
-              return finish(req, res, next, key, limit, totalHits, resetMs, now)
-            })
-            .catch(next)
-        }
-        writeHeaders(res, limit, remaining, resetMs, now, key, name)
-      } else {
-        writeHeaders(res, limit, remaining, resetMs, now, key, undefined)
+    // A response or request that cannot take what we write (a bare object, a frozen
+    // request) sends the error to next(), as express-rate-limit's async wrapper does.
+    try {
+      if (doubleCountWatch > 0) {
+        doubleCountWatch--
+        validations.positiveHits(totalHits)
+        validations.singleCount(req, store, key)
       }
+      if (firstDecision) {
+        firstDecision = false
+        validations.limit(limit)
+        if (draft === 'draft-7' || draft === 'draft-8') validations.headersResetTime(resetMs)
+      }
+      const remaining = limit - totalHits > 0 ? limit - totalHits : 0
+      const resetTime = resetMs === undefined ? undefined : new Date(resetMs)
+      const info = { limit, used: totalHits, remaining, resetTime, key }
+      Object.defineProperty(info, 'current', { configurable: false, enumerable: false, value: totalHits })
+      req[requestPropertyName] = info
+
+      if (writeHeaders !== null && !res.headersSent) {
+        if (draft === 'draft-8') {
+          const name = typeof identifier === 'function' ? identifier(req, res) : identifier
+          if (isThenable(name)) {
+            return name
+              .then((n) => {
+                writeHeaders(res, limit, remaining, resetMs, now, key, n)
+                if (countOutcomes) watchOutcome(req, res, key, limit, resetMs)
+                return finish(req, res, next, key, limit, totalHits, resetMs, now)
+              })
+              .catch(next)
+          }
+          writeHeaders(res, limit, remaining, resetMs, now, key, name)
+        } else {
+          writeHeaders(res, limit, remaining, resetMs, now, key, undefined)
+        }
+      }
+      if (countOutcomes) watchOutcome(req, res, key, limit, resetMs)
+    } catch (error) {
+      return next(error)
     }
     return finish(req, res, next, key, limit, totalHits, resetMs, now)
   }
 
   function finish(req, res, next, key, limit, totalHits, resetMs, now) {
-    if (countOutcomes) watchOutcome(req, res, key, limit, resetMs)
     if (totalHits > limit) return block(req, res, next, limit, resetMs, now)
     next()
   }
@@ -367,17 +374,21 @@ function rateLimit(passedOptions) {
   function block(req, res, next, limit, resetMs, now) {
     report('ratelimit.exceeded', req, `more than ${limit} requests in ${windowMs} ms`)
     if (anyHeaders) {
-      const retryAfter =
-        typeof config.retryAfter === 'function' ? config.retryAfter(req, res) : config.retryAfter
-      if (isThenable(retryAfter)) {
-        return retryAfter
-          .then((seconds) => {
-            setRetryAfter(res, seconds ?? resetSeconds(windowMs, resetMs, Date.now()))
-            return runHandler(req, res, next)
-          })
-          .catch(next)
+      try {
+        const retryAfter =
+          typeof config.retryAfter === 'function' ? config.retryAfter(req, res) : config.retryAfter
+        if (isThenable(retryAfter)) {
+          return retryAfter
+            .then((seconds) => {
+              setRetryAfter(res, seconds ?? resetSeconds(windowMs, resetMs, Date.now()))
+              return runHandler(req, res, next)
+            })
+            .catch(next)
+        }
+        setRetryAfter(res, retryAfter ?? resetSeconds(windowMs, resetMs, now))
+      } catch (error) {
+        return next(error)
       }
-      setRetryAfter(res, retryAfter ?? resetSeconds(windowMs, resetMs, now))
     }
     return runHandler(req, res, next)
   }
