@@ -648,3 +648,23 @@ test('a request or response that cannot take the result goes to next(err), as in
   rateLimit(options)
   assert.deepStrictEqual(options, {}, 'the options object is not modified')
 })
+
+test('attack: with gcra and skipFailedRequests, blocked (429) requests do not buy capacity back', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 12_000_000 })
+  const limiter = rateLimit({ limit: 2, windowMs: 60_000, algorithm: 'gcra', skipFailedRequests: true })
+  const listeners = []
+  const run = () => {
+    const res = fakeResponse()
+    res.once = (event, fn) => event === 'finish' && listeners.push(() => fn())
+    let passed = false
+    limiter({ ip: '6.6.6.6', headers: {} }, res, () => (passed = true))
+    return { passed, res }
+  }
+  let passed = 0
+  for (let i = 0; i < 20; i++) {
+    const r = run()
+    if (r.passed) passed++
+    listeners.splice(0).forEach((fn) => fn()) // 200s succeed; each 429 "fails"
+  }
+  assert.strictEqual(passed, 2)
+})

@@ -50,6 +50,9 @@ function rateLimit(passedOptions) {
   const identifier =
     config.identifier ?? ((req) => defaultIdentifier(windowMs, req[requestPropertyName].limit))
   const countOutcomes = Boolean(config.skipFailedRequests || config.skipSuccessfulRequests)
+  // GCRA does not spend capacity on a request it blocks, so there is nothing to give back:
+  // taking one back would let every blocked (failed) request buy a fresh one.
+  const gcra = config.algorithm === 'gcra'
   const ipv6Subnet = config.ipv6Subnet
   const handler = typeof config.handler === 'function' ? config.handler : defaultHandler
   // How many requests the double-count check watches (a WeakMap entry each).
@@ -200,7 +203,7 @@ function rateLimit(passedOptions) {
             return name
               .then((n) => {
                 writeHeaders(res, limit, remaining, resetMs, now, key, n)
-                if (countOutcomes) watchOutcome(req, res, key, limit, resetMs)
+                if (countOutcomes && !(gcra && totalHits > limit)) watchOutcome(req, res, key, limit, resetMs)
                 return finish(req, res, next, key, limit, totalHits, resetMs, now)
               })
               .catch(next)
@@ -210,7 +213,7 @@ function rateLimit(passedOptions) {
           writeHeaders(res, limit, remaining, resetMs, now, key, undefined)
         }
       }
-      if (countOutcomes) watchOutcome(req, res, key, limit, resetMs)
+      if (countOutcomes && !(gcra && totalHits > limit)) watchOutcome(req, res, key, limit, resetMs)
     } catch (error) {
       return next(error)
     }
