@@ -158,3 +158,26 @@ test('keys that are not strings are counted by their string form', async () => {
   assert.strictEqual(passed, 1)
   assert.strictEqual((await limiter.getKey('42')).totalHits, 2)
 })
+
+test('attack: long client-chosen keys cannot make each entry cost kilobytes', () => {
+  const script = `
+    const { MemoryStore } = require('./lib/rate-limit')
+    const store = new MemoryStore({ maxKeys: 50000 })
+    store.init({ windowMs: 3600000 })
+    const pad = 'x'.repeat(4096)
+    const now = Date.now()
+    for (let i = 0; i < 100000; i++) store.hit(pad + i, now, 5)
+    store.hit(pad + 99999, now, 5)
+    console.log(JSON.stringify({ size: store.size, bytes: store.nativeBytes, used: store.used }))
+  `
+  const out = spawnSync(process.execPath, ['-e', script], {
+    cwd: path.join(__dirname, '..'),
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
+  assert.strictEqual(out.status, 0, out.stderr)
+  const r = JSON.parse(out.stdout)
+  assert.strictEqual(r.size, 50_000)
+  assert.strictEqual(r.used, 2, 'a long key still finds its own count')
+  assert.ok(r.bytes / r.size < 80, `native bytes per 4 KiB key: ${r.bytes / r.size}`)
+})
