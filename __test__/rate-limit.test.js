@@ -668,3 +668,46 @@ test('attack: with gcra and skipFailedRequests, blocked (429) requests do not bu
   }
   assert.strictEqual(passed, 2)
 })
+
+test('two stacked draft-8 limiters append their RateLimit headers exactly as express-rate-limit', async () => {
+  const build = (lib) => {
+    const app = express()
+    app.use(
+      lib({
+        limit: 5,
+        standardHeaders: 'draft-8',
+        legacyHeaders: false,
+        identifier: 'burst',
+        logger: silent,
+      }),
+    )
+    app.use(
+      lib({
+        limit: 100,
+        windowMs: 3_600_000,
+        standardHeaders: 'draft-8',
+        legacyHeaders: false,
+        logger: silent,
+      }),
+    )
+    app.get('/', (_req, res) => res.send('ok'))
+    return app
+  }
+  const a = await serve(build(rateLimit))
+  const b = await serve(build(erl.rateLimit))
+  const realNow = Date.now
+  const frozen = Math.floor(realNow() / 1000) * 1000 + 100
+  Date.now = () => frozen
+  try {
+    for (let i = 0; i < 2; i++) {
+      const ra = await fetch(a.url)
+      const rb = await fetch(b.url)
+      assert.deepStrictEqual(rateHeaders(ra), rateHeaders(rb))
+      assert.match(ra.headers.get('ratelimit'), /^"burst"; r=\d; t=60, "100-in-1hr"; r=\d+; t=3600$/)
+    }
+  } finally {
+    Date.now = realNow
+    await a.close()
+    await b.close()
+  }
+})
