@@ -125,3 +125,59 @@ test('memory: 1M keys cost no JS heap and bounded native memory; RSS stops growi
   assert.ok(r.native / 200_000 < 80, `native bytes per key: ${r.native / 200_000}`)
   assert.ok(r.grow2 < 4_000_000, `RSS grew by ${r.grow2} bytes after maxKeys was reached`)
 })
+
+test('a MemoryStore that is garbage-collected frees its native table', () => {
+  const script = `
+    const native = require('./lib/native')
+    const { MemoryStore } = require('./lib/rate-limit')
+    let store = new MemoryStore()
+    store.init({ windowMs: 1000 })
+    const id = store.id
+    for (let i = 0; i < 1000; i++) store.hit('k' + i, Date.now(), 5)
+    store = null
+    setTimeout(() => {
+      global.gc()
+      setTimeout(() => console.log(JSON.stringify({ id, size: native.rateSize(id) })), 50)
+    }, 10)
+  `
+  const out = spawnSync(process.execPath, ['--expose-gc', '-e', script], {
+    cwd: path.join(__dirname, '..'),
+    encoding: 'utf8',
+    timeout: 30_000,
+  })
+  assert.strictEqual(out.status, 0, out.stderr)
+  assert.deepStrictEqual(JSON.parse(out.stdout), { id: 0, size: 0 })
+})
+
+test('keys that are not strings are counted by their string form', async () => {
+  const limiter = rateLimit({ limit: 1, keyGenerator: () => 42, validate: false })
+  const res = { setHeader() {}, getHeader() {}, end() {}, once() {}, headersSent: false }
+  let passed = 0
+  limiter({ headers: {} }, res, () => passed++)
+  limiter({ headers: {} }, res, () => passed++)
+  assert.strictEqual(passed, 1)
+  assert.strictEqual((await limiter.getKey('42')).totalHits, 2)
+})
+
+test('attack: long client-chosen keys cannot make each entry cost kilobytes', () => {
+  const script = `
+    const { MemoryStore } = require('./lib/rate-limit')
+    const store = new MemoryStore({ maxKeys: 50000 })
+    store.init({ windowMs: 3600000 })
+    const pad = 'x'.repeat(4096)
+    const now = Date.now()
+    for (let i = 0; i < 100000; i++) store.hit(pad + i, now, 5)
+    store.hit(pad + 99999, now, 5)
+    console.log(JSON.stringify({ size: store.size, bytes: store.nativeBytes, used: store.used }))
+  `
+  const out = spawnSync(process.execPath, ['-e', script], {
+    cwd: path.join(__dirname, '..'),
+    encoding: 'utf8',
+    timeout: 60_000,
+  })
+  assert.strictEqual(out.status, 0, out.stderr)
+  const r = JSON.parse(out.stdout)
+  assert.strictEqual(r.size, 50_000)
+  assert.strictEqual(r.used, 2, 'a long key still finds its own count')
+  assert.ok(r.bytes / r.size < 80, `native bytes per 4 KiB key: ${r.bytes / r.size}`)
+})

@@ -566,3 +566,148 @@ test('resetKey and getKey reach the store', async () => {
     await s.close()
   }
 })
+
+test('attack: a spoofed X-Forwarded-For does not buy a fresh limit when trust proxy is off', async () => {
+  const s = await serve(appWith(rateLimit({ limit: 2, logger: silent })))
+  try {
+    const codes = []
+    for (let i = 0; i < 6; i++) {
+      const r = await fetch(s.url, { headers: { 'x-forwarded-for': `203.0.113.${i}` } })
+      codes.push(r.status)
+    }
+    assert.deepStrictEqual(codes, [200, 200, 429, 429, 429, 429])
+  } finally {
+    await s.close()
+  }
+})
+
+test('a wrapped res.setHeader sees every rate-limit header (no shortcut around it)', async () => {
+  const seen = []
+  const app = express()
+  app.use((_req, res, next) => {
+    const original = res.setHeader
+    res.setHeader = function (name, value) {
+      seen.push(name)
+      return original.call(this, name, value)
+    }
+    next()
+  })
+  app.use(rateLimit({ limit: 1, standardHeaders: 'draft-6' }))
+  app.get('/', (_req, res) => res.send('ok'))
+  const s = await serve(app)
+  try {
+    await fetch(s.url)
+    for (const h of [
+      'X-RateLimit-Limit',
+      'X-RateLimit-Remaining',
+      'X-RateLimit-Reset',
+      'RateLimit-Policy',
+      'RateLimit-Reset',
+    ]) {
+      assert.ok(seen.includes(h), `${h} went through setHeader`)
+    }
+  } finally {
+    await s.close()
+  }
+})
+
+test('gcra with skipSuccessfulRequests gives the capacity back', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 9_000_000 })
+  const limiter = rateLimit({ limit: 2, windowMs: 1000, algorithm: 'gcra', skipSuccessfulRequests: true })
+  const listeners = []
+  const run = (status) => {
+    const res = fakeResponse()
+    res.statusCode = status
+    res.once = (event, fn) => event === 'finish' && listeners.push(fn)
+    let passed = false
+    limiter({ ip: '7.7.7.7', headers: {} }, res, () => (passed = true))
+    return passed
+  }
+  for (let i = 0; i < 5; i++) {
+    assert.ok(run(200), `successful request ${i + 1}`)
+    listeners.splice(0).forEach((fn) => fn()) // the response finishes: not counted
+  }
+  assert.ok(run(500))
+  listeners.splice(0).forEach((fn) => fn())
+  assert.ok(run(500))
+  listeners.splice(0).forEach((fn) => fn())
+  assert.ok(!run(500), 'failed requests count')
+})
+
+test('a request or response that cannot take the result goes to next(err), as in express-rate-limit', async () => {
+  const errors = []
+  const log = recorder()
+  await rateLimit({ logger: log })({ ip: undefined }, {}, (err) => errors.push(err))
+  assert.strictEqual(errors.length, 1)
+  assert.ok(errors[0] instanceof TypeError)
+  assert.deepStrictEqual(
+    log.seen.map((e) => e.code),
+    ['ERR_ERL_UNDEFINED_IP_ADDRESS'],
+  )
+  const options = {}
+  rateLimit(options)
+  assert.deepStrictEqual(options, {}, 'the options object is not modified')
+})
+
+test('attack: with gcra and skipFailedRequests, blocked (429) requests do not buy capacity back', async (t) => {
+  t.mock.timers.enable({ apis: ['Date'], now: 12_000_000 })
+  const limiter = rateLimit({ limit: 2, windowMs: 60_000, algorithm: 'gcra', skipFailedRequests: true })
+  const listeners = []
+  const run = () => {
+    const res = fakeResponse()
+    res.once = (event, fn) => event === 'finish' && listeners.push(() => fn())
+    let passed = false
+    limiter({ ip: '6.6.6.6', headers: {} }, res, () => (passed = true))
+    return { passed, res }
+  }
+  let passed = 0
+  for (let i = 0; i < 20; i++) {
+    const r = run()
+    if (r.passed) passed++
+    listeners.splice(0).forEach((fn) => fn()) // 200s succeed; each 429 "fails"
+  }
+  assert.strictEqual(passed, 2)
+})
+
+test('two stacked draft-8 limiters append their RateLimit headers exactly as express-rate-limit', async () => {
+  const build = (lib) => {
+    const app = express()
+    app.use(
+      lib({
+        limit: 5,
+        standardHeaders: 'draft-8',
+        legacyHeaders: false,
+        identifier: 'burst',
+        logger: silent,
+      }),
+    )
+    app.use(
+      lib({
+        limit: 100,
+        windowMs: 3_600_000,
+        standardHeaders: 'draft-8',
+        legacyHeaders: false,
+        logger: silent,
+      }),
+    )
+    app.get('/', (_req, res) => res.send('ok'))
+    return app
+  }
+  const a = await serve(build(rateLimit))
+  const b = await serve(build(erl.rateLimit))
+  const realNow = Date.now
+  const frozen = Math.floor(realNow() / 1000) * 1000 + 100
+  Date.now = () => frozen
+  try {
+    for (let i = 0; i < 2; i++) {
+      const ra = await fetch(a.url)
+      const rb = await fetch(b.url)
+      assert.deepStrictEqual(rateHeaders(ra), rateHeaders(rb))
+      assert.match(ra.headers.get('ratelimit'), /^"burst"; r=\d; t=60, "100-in-1hr"; r=\d+; t=3600$/)
+    }
+  } finally {
+    Date.now = realNow
+    await a.close()
+    await b.close()
+  }
+})

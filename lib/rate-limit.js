@@ -11,157 +11,8 @@ const { report, clientIp } = require('./events')
 const { MemoryStore } = require('./rate-limit/memory-store')
 const { RedisStore } = require('./rate-limit/redis-store')
 const { ipKeyGenerator } = require('./rate-limit/ip-key-generator')
-const { SUPPORTED_DRAFTS, headerWriter, resetSeconds, setRetryAfter } = require('./rate-limit/headers')
-const { createValidations } = require('./rate-limit/validations')
-
-const DEFAULT_MESSAGE = 'Too many requests, please try again later.'
-const ALGORITHMS = ['fixed-window', 'gcra']
-
-const consoleLogger = {
-  warn: (...args) => console.warn(...args.reverse()),
-  error: (...args) => console.error(...args.reverse()),
-}
-
-const isThenable = (v) => v !== null && typeof v === 'object' && typeof v.then === 'function'
-
-/** express-rate-limit's default identifier for draft-8: "<limit>-in-<duration>". */
-function defaultIdentifier(windowMs, limit) {
-  const seconds = windowMs / 1000
-  const minutes = windowMs / 60_000
-  const hours = windowMs / 3_600_000
-  const days = windowMs / 86_400_000
-  let duration
-  if (seconds < 60) duration = `${seconds}sec`
-  else if (minutes < 60) duration = `${minutes}min`
-  else if (hours < 24) duration = `${hours}hr${hours > 1 ? 's' : ''}`
-  else duration = `${days}day${days > 1 ? 's' : ''}`
-  return `${limit}-in-${duration}`
-}
-
-function isValidStore(store) {
-  return (
-    store !== null &&
-    typeof store === 'object' &&
-    typeof store.increment === 'function' &&
-    typeof store.decrement === 'function' &&
-    typeof store.resetKey === 'function' &&
-    (store.resetAll === undefined || typeof store.resetAll === 'function') &&
-    (store.init === undefined || typeof store.init === 'function')
-  )
-}
-
-/** Wraps an old callback-style store (`incr(key, cb)`) in the promise interface. */
-function promisifyLegacyStore(store) {
-  if (typeof store.incr !== 'function' || typeof store.increment === 'function') return store
-  return {
-    increment: (key) =>
-      new Promise((resolve, reject) =>
-        store.incr(key, (err, totalHits, resetTime) =>
-          err ? reject(err) : resolve({ totalHits, resetTime }),
-        ),
-      ),
-    decrement: async (key) => store.decrement(key),
-    resetKey: async (key) => store.resetKey(key),
-    resetAll: async () => (typeof store.resetAll === 'function' ? store.resetAll() : undefined),
-  }
-}
-
-/** Writes `message` with only node:http (Express's res.send when it exists). */
-function sendMessage(res, message) {
-  if (typeof res.send === 'function') return res.send(message)
-  if (message === undefined) return res.end()
-  let body = message
-  if (typeof message === 'string') {
-    if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', 'text/html; charset=utf-8')
-  } else if (Buffer.isBuffer(message)) {
-    if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', 'application/octet-stream')
-  } else {
-    body = JSON.stringify(message)
-    if (!res.getHeader('Content-Type')) res.setHeader('Content-Type', 'application/json; charset=utf-8')
-  }
-  res.setHeader('Content-Length', Buffer.byteLength(body))
-  res.end(body)
-}
-
-function parseOptions(passed) {
-  if (passed !== undefined && (passed === null || typeof passed !== 'object')) {
-    throw new TypeError('rateLimit(options): options must be an object')
-  }
-  const options = Object.create(null)
-  for (const k of Object.keys(passed || {})) if (passed[k] !== undefined) options[k] = passed[k]
-
-  const logger = options.logger ?? consoleLogger
-  if (!logger || typeof logger.error !== 'function' || typeof logger.warn !== 'function') {
-    throw new TypeError('rateLimit: options.logger must have error() and warn() methods')
-  }
-  const validations = createValidations(options.validate ?? true, logger)
-  validations.validationsConfig()
-  validations.knownOptions(options)
-  validations.draftPolliHeaders(options.draft_polli_ratelimit_headers)
-  validations.onLimitReached(options.onLimitReached)
-  if (options.ipv6Subnet !== undefined && typeof options.ipv6Subnet !== 'function') {
-    validations.ipv6Subnet(options.ipv6Subnet)
-  }
-  validations.keyGeneratorIpFallback(options.keyGenerator)
-  validations.ipv6SubnetOrKeyGenerator(options)
-
-  const algorithm = options.algorithm ?? 'fixed-window'
-  if (!ALGORITHMS.includes(algorithm)) {
-    throw new TypeError(
-      `rateLimit: algorithm must be 'fixed-window' or 'gcra', got ${JSON.stringify(algorithm)}`,
-    )
-  }
-  const windowMs = options.windowMs ?? 60_000
-  if (typeof windowMs !== 'number' || !Number.isFinite(windowMs) || windowMs < 1) {
-    throw new TypeError(`rateLimit: windowMs must be a number of milliseconds of at least 1, got ${windowMs}`)
-  }
-  let standardHeaders = options.standardHeaders ?? false
-  if (standardHeaders === true) standardHeaders = 'draft-6'
-  if (standardHeaders !== false && !SUPPORTED_DRAFTS.includes(standardHeaders)) {
-    validations.headersDraftVersion(standardHeaders)
-    standardHeaders = false
-  }
-  const limit = options.limit ?? options.max ?? 5
-  if (typeof limit !== 'function' && (typeof limit !== 'number' || Number.isNaN(limit))) {
-    throw new TypeError(`rateLimit: limit (or max) must be a number or a function, got ${typeof limit}`)
-  }
-  const store = promisifyLegacyStore(options.store ?? new MemoryStore())
-  if (!isValidStore(store)) {
-    throw new TypeError(
-      'rateLimit: an invalid store was passed; it must implement the Store interface (increment, decrement, resetKey, and optionally init, get, resetAll).',
-    )
-  }
-  if (algorithm === 'gcra' && !(store instanceof MemoryStore) && !(store instanceof RedisStore)) {
-    throw new TypeError(
-      `rateLimit: algorithm 'gcra' needs rampart's MemoryStore or RedisStore; ${store.constructor.name} counts fixed windows only. Drop the store option or use algorithm 'fixed-window'.`,
-    )
-  }
-  const config = {
-    windowMs,
-    limit,
-    message: DEFAULT_MESSAGE,
-    statusCode: 429,
-    legacyHeaders: options.headers ?? true,
-    requestPropertyName: 'rateLimit',
-    skipFailedRequests: false,
-    skipSuccessfulRequests: false,
-    requestWasSuccessful: (_req, res) => res.statusCode < 400,
-    skip: undefined,
-    keyGenerator: undefined,
-    ipv6Subnet: 56,
-    identifier: undefined,
-    handler: undefined,
-    passOnStoreError: false,
-    retryAfter: undefined,
-    ...options,
-    algorithm,
-    standardHeaders,
-    store,
-    validations,
-    logger,
-  }
-  return config
-}
+const { headerWriter, resetSeconds, setRetryAfter } = require('./rate-limit/headers')
+const { parseOptions, defaultIdentifier, sendMessage, isThenable } = require('./rate-limit/options')
 
 function rateLimit(passedOptions) {
   const config = parseOptions(passedOptions)
@@ -199,6 +50,9 @@ function rateLimit(passedOptions) {
   const identifier =
     config.identifier ?? ((req) => defaultIdentifier(windowMs, req[requestPropertyName].limit))
   const countOutcomes = Boolean(config.skipFailedRequests || config.skipSuccessfulRequests)
+  // GCRA does not spend capacity on a request it blocks, so there is nothing to give back:
+  // taking one back would let every blocked (failed) request buy a fresh one.
+  const gcra = config.algorithm === 'gcra'
   const ipv6Subnet = config.ipv6Subnet
   const handler = typeof config.handler === 'function' ? config.handler : defaultHandler
   // How many requests the double-count check watches (a WeakMap entry each).
@@ -323,43 +177,50 @@ function rateLimit(passedOptions) {
   }
 
   function decide(req, res, next, key, limit, totalHits, resetMs, now) {
-    if (doubleCountWatch > 0) {
-      doubleCountWatch--
-      validations.positiveHits(totalHits)
-      validations.singleCount(req, store, key)
-    }
-    if (firstDecision) {
-      firstDecision = false
-      validations.limit(limit)
-      if (draft === 'draft-7' || draft === 'draft-8') validations.headersResetTime(resetMs)
-    }
-    const remaining = limit - totalHits > 0 ? limit - totalHits : 0
-    const resetTime = resetMs === undefined ? undefined : new Date(resetMs)
-    const info = { limit, used: totalHits, remaining, resetTime, key }
-    Object.defineProperty(info, 'current', { configurable: false, enumerable: false, value: totalHits })
-    req[requestPropertyName] = info
-
-    if (writeHeaders !== null && !res.headersSent) {
-      if (draft === 'draft-8') {
-        const name = typeof identifier === 'function' ? identifier(req, res) : identifier
-        if (isThenable(name)) {
-          return name
-            .then((n) => {
-              writeHeaders(res, limit, remaining, resetMs, now, key, n)
-              return finish(req, res, next, key, limit, totalHits, resetMs, now)
-            })
-            .catch(next)
-        }
-        writeHeaders(res, limit, remaining, resetMs, now, key, name)
-      } else {
-        writeHeaders(res, limit, remaining, resetMs, now, key, undefined)
+    // A response or request that cannot take what we write (a bare object, a frozen
+    // request) sends the error to next(), as express-rate-limit's async wrapper does.
+    try {
+      if (doubleCountWatch > 0) {
+        doubleCountWatch--
+        validations.positiveHits(totalHits)
+        validations.singleCount(req, store, key)
       }
+      if (firstDecision) {
+        firstDecision = false
+        validations.limit(limit)
+        if (draft === 'draft-7' || draft === 'draft-8') validations.headersResetTime(resetMs)
+      }
+      const remaining = limit - totalHits > 0 ? limit - totalHits : 0
+      const resetTime = resetMs === undefined ? undefined : new Date(resetMs)
+      const info = { limit, used: totalHits, remaining, resetTime, key }
+      Object.defineProperty(info, 'current', { configurable: false, enumerable: false, value: totalHits })
+      req[requestPropertyName] = info
+
+      if (writeHeaders !== null && !res.headersSent) {
+        if (draft === 'draft-8') {
+          const name = typeof identifier === 'function' ? identifier(req, res) : identifier
+          if (isThenable(name)) {
+            return name
+              .then((n) => {
+                writeHeaders(res, limit, remaining, resetMs, now, key, n)
+                if (countOutcomes && !(gcra && totalHits > limit)) watchOutcome(req, res, key, limit, resetMs)
+                return finish(req, res, next, key, limit, totalHits, resetMs, now)
+              })
+              .catch(next)
+          }
+          writeHeaders(res, limit, remaining, resetMs, now, key, name)
+        } else {
+          writeHeaders(res, limit, remaining, resetMs, now, key, undefined)
+        }
+      }
+      if (countOutcomes && !(gcra && totalHits > limit)) watchOutcome(req, res, key, limit, resetMs)
+    } catch (error) {
+      return next(error)
     }
     return finish(req, res, next, key, limit, totalHits, resetMs, now)
   }
 
   function finish(req, res, next, key, limit, totalHits, resetMs, now) {
-    if (countOutcomes) watchOutcome(req, res, key, limit, resetMs)
     if (totalHits > limit) return block(req, res, next, limit, resetMs, now)
     next()
   }
@@ -367,17 +228,21 @@ function rateLimit(passedOptions) {
   function block(req, res, next, limit, resetMs, now) {
     report('ratelimit.exceeded', req, `more than ${limit} requests in ${windowMs} ms`)
     if (anyHeaders) {
-      const retryAfter =
-        typeof config.retryAfter === 'function' ? config.retryAfter(req, res) : config.retryAfter
-      if (isThenable(retryAfter)) {
-        return retryAfter
-          .then((seconds) => {
-            setRetryAfter(res, seconds ?? resetSeconds(windowMs, resetMs, Date.now()))
-            return runHandler(req, res, next)
-          })
-          .catch(next)
+      try {
+        const retryAfter =
+          typeof config.retryAfter === 'function' ? config.retryAfter(req, res) : config.retryAfter
+        if (isThenable(retryAfter)) {
+          return retryAfter
+            .then((seconds) => {
+              setRetryAfter(res, seconds ?? resetSeconds(windowMs, resetMs, Date.now()))
+              return runHandler(req, res, next)
+            })
+            .catch(next)
+        }
+        setRetryAfter(res, retryAfter ?? resetSeconds(windowMs, resetMs, now))
+      } catch (error) {
+        return next(error)
       }
-      setRetryAfter(res, retryAfter ?? resetSeconds(windowMs, resetMs, now))
     }
     return runHandler(req, res, next)
   }

@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 export type RateLimitRequest = IncomingMessage & { ip?: string; [property: string]: any }
 /** A response as the middleware sees it: node:http's (Express's `status`/`send` are used when present). */
 export type RateLimitResponse = ServerResponse & { [property: string]: any }
-export type NextFunction = (err?: unknown) => void
+export type RateLimitNextFunction = (err?: unknown) => void
 
 /** A value, or a function of the request that gives it (sync or async). */
 export type ValueDeterminingMiddleware<T> = (request: RateLimitRequest, response: RateLimitResponse) => T | Promise<T>
@@ -31,8 +31,8 @@ export interface RateLimitInfo {
 }
 
 /** The express-rate-limit Store interface: any such store plugs into `store`. */
-export interface Store {
-  init?(options: Options): void | Promise<void>
+export interface RateLimitStore {
+  init?(options: RateLimitOptions): void | Promise<void>
   get?(key: string): Promise<ClientRateLimitInfo | undefined> | ClientRateLimitInfo | undefined
   increment(key: string): Promise<ClientRateLimitInfo> | ClientRateLimitInfo
   decrement(key: string): Promise<void> | void
@@ -46,15 +46,15 @@ export interface Store {
 }
 
 /** Where validation messages go (console by default). */
-export interface Logger {
+export interface RateLimitLogger {
   warn(error: unknown, message?: string): void
   error(error: unknown, message?: string): void
 }
 
 /** Turns the start-up and first-request checks off (`false`) or some of them (`{ name: false }`). */
-export type EnabledValidations = { default?: boolean } & { [check: string]: boolean | undefined }
+export type RateLimitValidations = { default?: boolean } & { [check: string]: boolean | undefined }
 
-export interface Options {
+export interface RateLimitOptions {
   /** Window length in milliseconds. Default 60000. */
   windowMs: number
   /** Requests allowed per window and key. Default 5. */
@@ -88,15 +88,15 @@ export interface Options {
   /** Prefix length that groups IPv6 clients (32-64), or false. Default 56. */
   ipv6Subnet: number | false | ValueDeterminingMiddleware<number | false>
   /** Sends the blocked response. */
-  handler(request: RateLimitRequest, response: RateLimitResponse, next: NextFunction, optionsUsed: Options): void | Promise<void>
+  handler(request: RateLimitRequest, response: RateLimitResponse, next: RateLimitNextFunction, optionsUsed: RateLimitOptions): void | Promise<void>
   /** Where the counts live. Default: a new MemoryStore. */
-  store: Store
+  store: RateLimitStore
   /** On a store error, allow the request (true) or pass the error to next (false, default). */
   passOnStoreError: boolean
   /** Turn the misconfiguration checks off, all or by name. Default true. */
-  validate: boolean | EnabledValidations
+  validate: boolean | RateLimitValidations
   /** Where check messages go. Default: console. */
-  logger: Logger
+  logger: RateLimitLogger
   /** 'fixed-window' (default, express-rate-limit's) or 'gcra' (smooth, no burst at window edges). */
   algorithm: 'fixed-window' | 'gcra'
   /** express-rate-limit's older name for `legacyHeaders`. */
@@ -105,7 +105,7 @@ export interface Options {
 
 /** The middleware, with the store's resetKey and getKey. */
 export interface RateLimitRequestHandler {
-  (request: RateLimitRequest, response: RateLimitResponse, next: NextFunction): void | Promise<void>
+  (request: RateLimitRequest, response: RateLimitResponse, next: RateLimitNextFunction): void | Promise<void>
   resetKey(key: string): void | Promise<void>
   getKey(key: string): Promise<ClientRateLimitInfo | undefined> | ClientRateLimitInfo | undefined
 }
@@ -116,13 +116,13 @@ export interface MemoryStoreOptions {
 }
 
 /** The default store: counts in Rust, bounded by maxKeys, nothing per key on the JS heap. */
-export declare class MemoryStore implements Store {
+export declare class MemoryStore implements RateLimitStore {
   constructor(options?: MemoryStoreOptions)
   readonly maxKeys: number
   readonly localKeys: true
   /** Keys tracked now. */
   readonly size: number
-  init(options: Partial<Options>): void
+  init(options: Partial<RateLimitOptions>): void
   increment(key: string): Promise<ClientRateLimitInfo>
   get(key: string): Promise<ClientRateLimitInfo | undefined>
   decrement(key: string): Promise<void>
@@ -149,11 +149,11 @@ export type RedisStoreOptions = (
 }
 
 /** Counts in Redis with one atomic script call per request, shared by every process. */
-export declare class RedisStore implements Store {
+export declare class RedisStore implements RateLimitStore {
   constructor(options: RedisStoreOptions)
   readonly prefix: string
   readonly localKeys: false
-  init(options: Partial<Options>): void
+  init(options: Partial<RateLimitOptions>): void
   increment(key: string): Promise<ClientRateLimitInfo>
   get(key: string): Promise<ClientRateLimitInfo | undefined>
   decrement(key: string): Promise<void>
@@ -172,7 +172,7 @@ export interface RateLimitValidationError extends Error {
 export declare function ipKeyGenerator(ip: string, ipv6Subnet?: number | false): string
 
 /** Creates the rate-limiting middleware (express-rate-limit's options, plus `algorithm`). */
-export declare function rateLimit(options?: Partial<Options>): RateLimitRequestHandler
+export declare function rateLimit(options?: Partial<RateLimitOptions>): RateLimitRequestHandler
 
 export declare const SECOND: number
 export declare const MINUTE: number

@@ -5,9 +5,9 @@ import rateLimitDefault, {
   RedisStore,
   ipKeyGenerator,
   MINUTE,
-  type Options,
+  type RateLimitOptions,
   type RateLimitInfo,
-  type Store,
+  type RateLimitStore,
   type RateLimitValidationError,
 } from 'rampart/rate-limit'
 import type { Request, Response } from 'express'
@@ -19,7 +19,7 @@ const strict = rateLimit({
   legacyHeaders: false,
   identifier: 'login',
   keyGenerator: (req: Request) => ipKeyGenerator(req.ip ?? '', 56),
-  handler: (_req: Request, res: Response, _next, options: Options) => {
+  handler: (_req: Request, res: Response, _next, options: RateLimitOptions) => {
     res.status(options.statusCode).json({ error: 'slow down' })
   },
   algorithm: 'gcra',
@@ -44,7 +44,7 @@ export function readInfo(req: Request & { rateLimit?: RateLimitInfo }): number {
   return req.rateLimit ? req.rateLimit.remaining : -1
 }
 
-const custom: Store = {
+const custom: RateLimitStore = {
   increment: async () => ({ totalHits: 1, resetTime: new Date() }),
   decrement: async () => {},
   resetKey: async () => {},

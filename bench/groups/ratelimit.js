@@ -180,7 +180,7 @@ module.exports = {
         measure: async () => {
           const m = memory()
           return {
-            rampart: Math.max(0, m.rampart.heapPerKey),
+            rampart: Math.max(0.01, m.rampart.heapPerKey), // ~0: shown as 0.01 so a ratio exists
             'express-rate-limit': m['express-rate-limit'].heapPerKey,
           }
         },

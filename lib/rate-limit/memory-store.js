@@ -43,11 +43,14 @@ class MemoryStore {
 
   /** Called by rateLimit() with its options: windowMs, algorithm and (for GCRA) limit. */
   init(options) {
-    const windowMs = options && options.windowMs !== undefined ? options.windowMs : 60_000
+    let windowMs = options && options.windowMs !== undefined ? options.windowMs : 60_000
     if (typeof windowMs !== 'number' || !Number.isFinite(windowMs) || windowMs < 1) {
-      throw new TypeError(
-        `rampart/rate-limit: windowMs must be a number of milliseconds of at least 1, got ${windowMs}`,
+      // rateLimit() refuses such a window at start-up; a store driven directly (as
+      // express-rate-limit's own tests do) warns and uses 1 ms, as its setInterval would.
+      console.warn(
+        `rampart/rate-limit: MemoryStore windowMs must be a number of at least 1 ms, got ${windowMs}; using 1 ms`,
       )
+      windowMs = 1
     }
     this.windowMs = windowMs
     this.algorithm = (options && options.algorithm) || 'fixed-window'
@@ -87,7 +90,12 @@ class MemoryStore {
   }
 
   decrementSync(key, limit) {
-    native.rateDecrement(this._id(), String(key), Date.now(), nativeLimit(limit === undefined ? this.limit : limit))
+    native.rateDecrement(
+      this._id(),
+      String(key),
+      Date.now(),
+      nativeLimit(limit === undefined ? this.limit : limit),
+    )
   }
 
   async decrement(key) {

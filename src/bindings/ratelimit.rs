@@ -5,8 +5,78 @@
 //! (`Date.now()`) and answers with one number, so no object is built on either side.
 
 use crate::ratelimit::{Count, FixedWindow, GcraLimiter};
+use napi::bindgen_prelude::{FromNapiValue, TypeName, ValidateNapiValue};
+use napi::{sys, Error, Status, ValueType};
 use napi_derive::napi;
 use std::cell::{Cell, RefCell};
+
+/// Bytes of a key read without a heap allocation.
+const INLINE_KEY: usize = 128;
+
+/// A string key read from JavaScript in one call into a stack buffer (napi-rs's `String`
+/// asks V8 for the length first, then allocates and copies: two calls and a malloc per
+/// request). Keys that may not fit are read again the ordinary way.
+pub struct Key {
+    inline: [u8; INLINE_KEY],
+    len: usize,
+    heap: Option<String>,
+}
+
+impl Key {
+    fn as_str(&self) -> &str {
+        match &self.heap {
+            Some(s) => s,
+            None => std::str::from_utf8(&self.inline[..self.len]).unwrap_or(""),
+        }
+    }
+}
+
+impl TypeName for Key {
+    fn type_name() -> &'static str {
+        "String"
+    }
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ValidateNapiValue for Key {}
+
+impl FromNapiValue for Key {
+    unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
+        let mut key = Key {
+            inline: [0; INLINE_KEY],
+            len: 0,
+            heap: None,
+        };
+        let mut written = 0;
+        // SAFETY: the buffer is INLINE_KEY bytes long and napi writes at most that many,
+        // NUL included; `env` and `value` come straight from the napi callback.
+        let status = unsafe {
+            sys::napi_get_value_string_utf8(
+                env,
+                value,
+                key.inline.as_mut_ptr().cast(),
+                INLINE_KEY,
+                &mut written,
+            )
+        };
+        if status != sys::Status::napi_ok {
+            return Err(Error::new(
+                Status::StringExpected,
+                "the key must be a string",
+            ));
+        }
+        // A full buffer may be a cut-off key (or one cut inside a UTF-8 sequence).
+        if written + 1 < INLINE_KEY && std::str::from_utf8(&key.inline[..written]).is_ok() {
+            key.len = written;
+        } else {
+            // SAFETY: as above.
+            key.heap = Some(unsafe { String::from_napi_value(env, value)? });
+        }
+        Ok(key)
+    }
+}
 
 /// `used * 2^32 + (resetTime - now)`: both parts of a count in one f64, when `used` is
 /// below 2^21 and the reset is a whole number of milliseconds less than 2^32 away.
@@ -80,10 +150,10 @@ pub fn rate_store_drop(id: u32) {
 /// (then read `rateLastUsed()` and `rateLastReset()`), or -3 for an unknown store.
 /// `limit` matters only for GCRA.
 #[napi(catch_unwind)]
-pub fn rate_hit(id: u32, key: String, now: f64, limit: u32) -> f64 {
+pub fn rate_hit(id: u32, #[napi(ts_arg_type = "string")] key: Key, now: f64, limit: u32) -> f64 {
     with_store(id, |store| match store {
-        Algorithm::FixedWindow(w) => w.hit(&key, now),
-        Algorithm::Gcra(g) => g.hit(&key, now, limit),
+        Algorithm::FixedWindow(w) => w.hit(key.as_str(), now),
+        Algorithm::Gcra(g) => g.hit(&key.as_str().to_string(), now, limit),
     })
     .map_or(NO_STORE, |count| pack(count, now))
 }

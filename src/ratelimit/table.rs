@@ -8,6 +8,8 @@
 
 use compact_str::CompactString;
 use hashbrown::{DefaultHashBuilder, HashTable};
+use std::borrow::Cow;
+use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 
 const NIL: u32 = u32::MAX;
@@ -15,6 +17,11 @@ const NIL: u32 = u32::MAX;
 /// How many expired entries one call may remove: enough to outpace a flood that adds one
 /// key per call, small enough to keep every call O(1).
 pub const PRUNE_BUDGET: usize = 4;
+
+/// Keys longer than this are stored as a 128-bit keyed digest (22 characters, inline), so
+/// that memory stays bounded by `maxKeys` whatever the keys' length: a key generator that
+/// reads a client-chosen header cannot make each entry cost kilobytes.
+pub const MAX_STORED_KEY: usize = 64;
 
 #[derive(Debug)]
 struct Entry {
@@ -33,6 +40,8 @@ pub struct Table {
     index: HashTable<u32>,
     entries: Vec<Entry>,
     hasher: DefaultHashBuilder,
+    /// Two independent SipHash keys for the digest of long keys.
+    digest: (RandomState, RandomState),
     /// Most recently touched entry.
     head: u32,
     /// Least recently touched entry: the first to prune or evict.
@@ -50,6 +59,7 @@ impl Table {
             index: HashTable::new(),
             entries: Vec::new(),
             hasher: DefaultHashBuilder::default(),
+            digest: (RandomState::new(), RandomState::new()),
             head: NIL,
             tail: NIL,
             free: NIL,
@@ -88,8 +98,29 @@ impl Table {
         self.hasher.hash_one(key)
     }
 
+    /// The form a key is stored under: itself, or a digest when it is long.
+    fn stored<'k>(&self, key: &'k str) -> Cow<'k, str> {
+        if key.len() <= MAX_STORED_KEY {
+            return Cow::Borrowed(key);
+        }
+        let a = self.digest.0.hash_one(key);
+        let b = self.digest.1.hash_one(key);
+        const ALPHABET: &[u8; 64] =
+            b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let bits = (u128::from(a) << 64) | u128::from(b);
+        // "\u{1}" + 21 base-64 digits (126 bits): 22 bytes, stored inline.
+        let mut out = String::with_capacity(22);
+        out.push('\u{1}');
+        for i in 0..21 {
+            out.push(ALPHABET[((bits >> (6 * i)) & 63) as usize] as char);
+        }
+        Cow::Owned(out)
+    }
+
     /// The slot of `key`, if present. Does not change its recency.
     pub fn find(&self, key: &str) -> Option<Slot> {
+        let key = self.stored(key);
+        let key = key.as_ref();
         let entries = &self.entries;
         self.index
             .find(self.hash(key), |&i| entries[i as usize].key == key)
@@ -99,6 +130,8 @@ impl Table {
     /// The slot of `key`, created with `stamp == 0` and `hits == 0` if it was missing
     /// (evicting the stalest key when the table is full), and marked most recent.
     pub fn touch(&mut self, key: &str) -> Slot {
+        let stored = self.stored(key);
+        let key = stored.as_ref();
         let hash = self.hash(key);
         let entries = &self.entries;
         if let Some(&slot) = self.index.find(hash, |&i| entries[i as usize].key == key) {
@@ -304,6 +337,24 @@ mod tests {
         assert_eq!(s, 0, "the freed slot is reused");
         t.clear();
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn long_keys_are_stored_as_inline_digests() {
+        let mut t = Table::new(100);
+        let a = "a".repeat(8192);
+        let mut b = a.clone();
+        b.push('b');
+        let sa = t.touch(&a);
+        let sb = t.touch(&b);
+        assert_ne!(sa, sb, "distinct long keys stay distinct");
+        assert_eq!(t.touch(&a), sa, "the same long key finds its entry");
+        assert_eq!(
+            t.heap_bytes(),
+            t.entries.capacity() * std::mem::size_of::<Entry>() + t.index.capacity() * 5
+        );
+        assert!(t.remove(&b));
+        assert!(t.find(&b).is_none() && t.find(&a).is_some());
     }
 
     #[test]
