@@ -1,0 +1,14 @@
+'use strict'
+// A short version of `npm run leak`: every native entry point in a loop for 15 s (LEAK_SECONDS)
+// while RSS is sampled; RSS must stay flat after the warm-up.
+const test = require('node:test')
+const assert = require('node:assert')
+const { run } = require('../scripts/leak')
+
+test('leak: RSS stays flat over a loop of every native entry point', { timeout: 120_000 }, async (t) => {
+  const seconds = Number(process.env.LEAK_SECONDS || 15)
+  const r = await run({ seconds, maxGrowthMb: 24 })
+  t.diagnostic(`${r.rounds} rounds; RSS ${r.first.toFixed(1)} -> ${r.last.toFixed(1)} MB`)
+  assert.ok(r.rounds > 1000, `only ${r.rounds} rounds`)
+  assert.ok(r.ok, `RSS grew by ${r.growth.toFixed(1)} MB: ${r.samples.map((s) => s.toFixed(0)).join(' ')}`)
+})
