@@ -38,7 +38,11 @@ fuzz_target!(|data: &[u8]| {
                 let c = fixed.hit(&key, now);
                 assert!(c.used >= 1, "a hit counted zero");
                 let g = gcra.hit(&key, now, limit);
-                assert!(g.used <= limit.max(1) + 1, "gcra used {} over limit {limit}", g.used);
+                assert!(
+                    g.used <= limit.max(1) + 1,
+                    "gcra used {} over limit {limit}",
+                    g.used
+                );
             }
             3 => {
                 fixed.decrement(&key);
@@ -61,7 +65,10 @@ fuzz_target!(|data: &[u8]| {
                 gcra.reset_all();
             }
         }
-        assert!(fixed.table().len() <= MAX_KEYS, "fixed window table over max_keys");
+        assert!(
+            fixed.table().len() <= MAX_KEYS,
+            "fixed window table over max_keys"
+        );
         assert!(gcra.table_len() <= MAX_KEYS, "gcra table over max_keys");
     }
 });

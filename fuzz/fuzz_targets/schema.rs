@@ -9,18 +9,28 @@ use rampart::schema::{check_body, parse_draft, BodyLimits, BodyOutcome, CompileO
 use serde_json::Value;
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&flags, rest)) = data.split_first() else { return };
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
     let mut parts = rest.splitn(2, |&b| b == 0);
     let schema_bytes = parts.next().unwrap_or_default();
     let instance_bytes = parts.next().unwrap_or_default();
-    let Ok(schema_value) = serde_json::from_slice::<Value>(schema_bytes) else { return };
+    let Ok(schema_value) = serde_json::from_slice::<Value>(schema_bytes) else {
+        return;
+    };
     let options = CompileOptions {
         all_errors: flags & 1 != 0,
         validate_formats: flags & 2 == 0,
         schemas: Default::default(),
-        default_draft: if flags & 4 != 0 { parse_draft("07") } else { None },
+        default_draft: if flags & 4 != 0 {
+            parse_draft("07")
+        } else {
+            None
+        },
     };
-    let Ok(schema) = Schema::compile(&schema_value, options) else { return };
+    let Ok(schema) = Schema::compile(&schema_value, options) else {
+        return;
+    };
     let outcome = check_body(instance_bytes, Some(&schema), BodyLimits { depth: 100 });
     let Ok(instance) = serde_json::from_slice::<Value>(instance_bytes) else {
         // serde_json may refuse what the body path also refuses; only a valid document can
@@ -29,7 +39,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let valid = schema.is_valid(&instance);
     let errors = schema.validate_value(&instance);
-    assert_eq!(valid, errors.is_empty(), "is_valid and validate_value disagree");
+    assert_eq!(
+        valid,
+        errors.is_empty(),
+        "is_valid and validate_value disagree"
+    );
     match outcome {
         BodyOutcome::Ok { .. } => assert!(valid, "check_body accepted what is_valid rejects"),
         BodyOutcome::Invalid { errors, .. } => {
