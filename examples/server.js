@@ -13,7 +13,7 @@
 // QUIET (set to 1 to stop logging security events).
 const crypto = require('node:crypto')
 const express = require('express')
-const { fortify, errorHandler, HttpError, events } = require('rampart')
+const { fortify, errorHandler, notFound, HttpError, events } = require('rampart')
 const { sign, jwtAuth, authorize } = require('rampart/jwt')
 const { validate } = require('rampart/validate')
 const { sanitize } = require('rampart/sanitize')
@@ -110,22 +110,14 @@ function createApp(options = {}) {
     },
   )
 
-  app.use((_req, _res, next) => next(new HttpError(404, 'not found')))
+  app.use(notFound())
   app.use(errorHandler())
   return app
 }
 
+// Every security event (auth.failed, ratelimit.exceeded, ...) arrives on '*' too.
 function logSecurityEvents() {
-  for (const type of [
-    'auth.failed',
-    'auth.forbidden',
-    'validation.failed',
-    'ratelimit.exceeded',
-    'cors.rejected',
-    'body.rejected',
-  ]) {
-    events.on(type, (event) => console.log(`[security] ${JSON.stringify(event)}`))
-  }
+  events.on('*', (event) => console.log(`[security] ${JSON.stringify(event)}`))
 }
 
 if (require.main === module) {
