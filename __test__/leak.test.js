@@ -7,7 +7,7 @@ const { run } = require('../scripts/leak')
 
 test('leak: RSS stays flat over a loop of every native entry point', { timeout: 120_000 }, async (t) => {
   const seconds = Number(process.env.LEAK_SECONDS || 15)
-  const r = await run({ seconds, maxGrowthMb: 24 })
+  const r = await run({ seconds, maxGrowthMb: 12 })
   t.diagnostic(`${r.rounds} rounds; RSS ${r.first.toFixed(1)} -> ${r.last.toFixed(1)} MB`)
   assert.ok(r.rounds > 1000, `only ${r.rounds} rounds`)
   assert.ok(r.ok, `RSS grew by ${r.growth.toFixed(1)} MB: ${r.samples.map((s) => s.toFixed(0)).join(' ')}`)
