@@ -38,6 +38,18 @@ const ANNOTATIONS: &[&str] = &[
     "definitions",
 ];
 
+/// A `format` check: a quick test for the common case, then the engine's own check.
+struct FormatCheck {
+    quick: Option<fn(&str) -> bool>,
+    full: Validator,
+}
+
+impl FormatCheck {
+    fn check(&self, s: &str) -> bool {
+        self.quick.is_some_and(|quick| quick(s)) || self.full.is_valid(&Value::String(s.to_owned()))
+    }
+}
+
 /// The compiled plan for one schema.
 pub struct Plan {
     root: Node,
@@ -54,7 +66,7 @@ struct Node {
     min_len: Option<u64>,
     max_len: Option<u64>,
     pattern: Option<Regex>,
-    format: Option<Validator>,
+    format: Option<FormatCheck>,
     minimum: Option<f64>,
     maximum: Option<f64>,
     ex_minimum: Option<f64>,
@@ -199,7 +211,11 @@ fn node(schema: &Value, draft: Draft, root: bool) -> Option<Node> {
                 let options = jsonschema::options()
                     .with_draft(draft)
                     .should_validate_formats(true);
-                n.format = Some(super::formats::register(options).build(&single).ok()?);
+                n.format = Some(FormatCheck {
+                    quick: (name == "email")
+                        .then_some(super::formats::is_plain_email as fn(&str) -> bool),
+                    full: super::formats::register(options).build(&single).ok()?,
+                });
             }
             "minimum" => n.minimum = Some(value.as_f64()?),
             "maximum" => n.maximum = Some(value.as_f64()?),
@@ -350,9 +366,7 @@ impl NodeSeed<'_, '_> {
             || n.choices
                 .as_ref()
                 .is_some_and(|c| !c.iter().any(|v| v.as_str() == Some(s)))
-            || n.format
-                .as_ref()
-                .is_some_and(|f| !f.is_valid(&Value::String(s.to_owned())))
+            || n.format.as_ref().is_some_and(|f| !f.check(s))
         {
             return self.fail();
         }
