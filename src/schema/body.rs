@@ -57,7 +57,10 @@ pub fn check_body(bytes: &[u8], schema: Option<&Schema>, limits: BodyLimits) -> 
         // No plan: the tree is built once, and depth and keys are read from it.
         (Some(schema), None) => schema,
     };
-    let value: Value = match serde_json::from_slice(bytes) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return BodyOutcome::Syntax;
+    };
+    let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) if e.to_string().contains("recursion limit") => return BodyOutcome::TooDeep,
         Err(_) => return BodyOutcome::Syntax,

@@ -154,7 +154,12 @@ fn run(root: &Node, bytes: &[u8], depth: usize) -> Result<Scan, Stop> {
         proto: false,
         stop: None,
     };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // One UTF-8 check over the whole body (fast on ASCII), so serde's per-string checks are
+    // skipped: `from_str` trusts its input to be UTF-8.
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(Stop::Syntax);
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
     let seed = NodeSeed {
         node: root,
         ctx: &mut ctx,
@@ -282,6 +287,16 @@ fn node(schema: &Value, draft: Draft, root: bool) -> Option<Node> {
         n.required |= 1 << at;
     }
     Some(n)
+}
+
+/// The index of `name` among `props`: length and first byte first, so most misses skip
+/// the byte comparison.
+#[inline]
+fn find_property(props: &[(Box<str>, Node)], name: &str) -> Option<usize> {
+    let (len, first) = (name.len(), name.as_bytes().first().copied());
+    props
+        .iter()
+        .position(|(p, _)| p.len() == len && p.as_bytes().first().copied() == first && &**p == name)
 }
 
 fn is_scalar(v: &Value) -> bool {
@@ -480,7 +495,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
             if name == "__proto__" || (self.constructor && name == "prototype") {
                 self.ctx.proto = true;
             }
-            let child = match n.props.iter().position(|(p, _)| &**p == name) {
+            let child = match find_property(&n.props, name) {
                 Some(at) => {
                     if at < 64 {
                         seen |= 1 << at;
