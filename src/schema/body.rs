@@ -69,13 +69,16 @@ pub fn check_body(bytes: &[u8], schema: Option<&Schema>, limits: BodyLimits) -> 
     if depth > limits.depth {
         return BodyOutcome::TooDeep;
     }
-    if schema.is_valid(&value) {
+    // Without a plan most bodies are valid: the cheap yes/no first. After the plan doubted
+    // the body it is most likely invalid: collect the errors directly.
+    if plan.is_none() && schema.is_valid(&value) {
         return BodyOutcome::Ok { proto };
     }
-    BodyOutcome::Invalid {
-        proto,
-        errors: schema.validate_value(&value),
+    let errors = schema.validate_value(&value);
+    if errors.is_empty() {
+        return BodyOutcome::Ok { proto };
     }
+    BodyOutcome::Invalid { proto, errors }
 }
 
 /// Nesting depth of a parsed value, and whether it holds prototype-pollution keys.
