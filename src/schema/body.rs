@@ -154,6 +154,21 @@ mod tests {
     }
 
     #[test]
+    fn a_body_the_plan_doubts_is_decided_by_the_full_validator() {
+        let s = schema(json!({"properties": {"n": {"type": "integer", "minimum": 0}}}));
+        assert!(s.has_fast_path());
+        // Beyond 2^53 the plan does not trust f64 comparisons and defers.
+        assert_eq!(
+            check_body(b"{\"n\":90071992547409930}", Some(&s), LIMITS),
+            BodyOutcome::Ok { proto: false }
+        );
+        assert!(matches!(
+            check_body(b"{\"n\":-90071992547409930}", Some(&s), LIMITS),
+            BodyOutcome::Invalid { .. }
+        ));
+    }
+
+    #[test]
     fn depth_holds_on_the_slow_path_too() {
         let s = schema(json!({"anyOf": [true]}));
         let deep = format!("{}{}", "[".repeat(70), "]".repeat(70));
