@@ -5,7 +5,8 @@
 use serde_json::Value;
 
 use super::errors::AjvError;
-use super::fast::{Plan, Stop};
+use super::plan::Plan;
+use super::walk::Stop;
 use super::Schema;
 
 /// Limits applied to every body.
