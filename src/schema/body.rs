@@ -135,9 +135,7 @@ mod tests {
     fn planned_and_unplanned_schemas_agree() {
         let planned = schema(json!({"properties": {"a": {"type": "integer"}}}));
         assert!(planned.has_fast_path());
-        let unplanned = schema(
-            json!({"properties": {"a": {"$ref": "#/$defs/i"}}, "$defs": {"i": {"type": "integer"}}}),
-        );
+        let unplanned = schema(json!({"properties": {"a": {"anyOf": [{"type": "integer"}]}}}));
         assert!(!unplanned.has_fast_path());
         for s in [&planned, &unplanned] {
             assert_eq!(

@@ -111,7 +111,12 @@ impl Plan {
         if !matches!(draft, Draft::Draft7 | Draft::Draft202012) {
             return None;
         }
-        let root = node(schema, draft, true)?;
+        let mut build = Build {
+            draft,
+            root: schema,
+            refs: Vec::new(),
+        };
+        let root = node(schema, &mut build, true)?;
         Some(Plan { root })
     }
 
@@ -126,7 +131,19 @@ impl Plan {
     }
 }
 
-fn node(schema: &Value, draft: Draft, root: bool) -> Option<Node> {
+/// What building a plan needs besides the current subschema.
+struct Build<'s> {
+    draft: Draft,
+    /// The whole schema, for local `$ref`s.
+    root: &'s Value,
+    /// The `$ref` pointers being followed now: a cycle (a recursive schema) has no plan.
+    refs: Vec<&'s str>,
+}
+
+/// Most `$ref`s the plan follows in one chain.
+const MAX_REF_CHAIN: usize = 32;
+
+fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool) -> Option<Node> {
     let map = match schema {
         Value::Bool(true) => return Some(Node::any()),
         Value::Bool(false) => {
@@ -137,6 +154,9 @@ fn node(schema: &Value, draft: Draft, root: bool) -> Option<Node> {
         Value::Object(map) => map,
         _ => return None,
     };
+    if let Some(reference) = map.get("$ref") {
+        return local_ref(reference, map, b, root);
+    }
     let mut n = Node::any();
     let mut required: Vec<&str> = Vec::new();
     for (key, value) in map {
@@ -163,7 +183,7 @@ fn node(schema: &Value, draft: Draft, root: bool) -> Option<Node> {
                 }
                 let single = serde_json::json!({ "format": name });
                 let options = jsonschema::options()
-                    .with_draft(draft)
+                    .with_draft(b.draft)
                     .should_validate_formats(true);
                 n.format = Some(FormatCheck {
                     quick: (name == "email")
@@ -175,7 +195,7 @@ fn node(schema: &Value, draft: Draft, root: bool) -> Option<Node> {
             "maximum" => n.maximum = Some(value.as_f64()?),
             "exclusiveMinimum" => n.ex_minimum = Some(value.as_f64()?),
             "exclusiveMaximum" => n.ex_maximum = Some(value.as_f64()?),
-            "items" => n.items = Some(Box::new(node(value, draft, false)?)),
+            "items" => n.items = Some(Box::new(node(value, b, false)?)),
             "minItems" => n.min_items = Some(value.as_u64()?),
             "maxItems" => n.max_items = Some(value.as_u64()?),
             "minProperties" => n.min_props = Some(value.as_u64()?),
@@ -183,8 +203,7 @@ fn node(schema: &Value, draft: Draft, root: bool) -> Option<Node> {
             "uniqueItems" if value == &Value::Bool(false) => {}
             "properties" => {
                 for (name, sub) in value.as_object()? {
-                    n.props
-                        .push((name.as_str().into(), node(sub, draft, false)?));
+                    n.props.push((name.as_str().into(), node(sub, b, false)?));
                 }
             }
             "required" => {
@@ -196,7 +215,7 @@ fn node(schema: &Value, draft: Draft, root: bool) -> Option<Node> {
                 n.additional = match value {
                     Value::Bool(true) => Additional::Allow,
                     Value::Bool(false) => Additional::Deny,
-                    other => Additional::Schema(Box::new(node(other, draft, false)?)),
+                    other => Additional::Schema(Box::new(node(other, b, false)?)),
                 }
             }
             "enum" => {
@@ -236,6 +255,34 @@ fn node(schema: &Value, draft: Draft, root: bool) -> Option<Node> {
         n.required |= 1 << at;
     }
     Some(n)
+}
+
+/// A subschema that is only a local `$ref` (`#/$defs/...`, plus annotations) is planned as
+/// its target. Anything else about `$ref` — siblings, other documents, anchors, percent
+/// escapes, recursion — leaves the schema without a plan.
+fn local_ref<'s>(
+    reference: &'s Value,
+    map: &'s serde_json::Map<String, Value>,
+    b: &mut Build<'s>,
+    root: bool,
+) -> Option<Node> {
+    let only_ref = map.keys().all(|k| {
+        k == "$ref" || ANNOTATIONS.contains(&k.as_str()) || (root && (k == "$schema" || k == "$id"))
+    });
+    let pointer = reference.as_str()?.strip_prefix('#')?;
+    if !only_ref
+        || pointer.contains('%')
+        || (!pointer.is_empty() && !pointer.starts_with('/'))
+        || b.refs.contains(&pointer)
+        || b.refs.len() >= MAX_REF_CHAIN
+    {
+        return None;
+    }
+    let target = b.root.pointer(pointer)?;
+    b.refs.push(pointer);
+    let planned = node(target, b, false);
+    b.refs.pop();
+    planned
 }
 
 /// The index of `name` among `props`: length and first byte first, so most misses skip

@@ -308,8 +308,30 @@ mod tests {
 
     #[test]
     fn unknown_keywords_have_no_plan() {
-        assert!(Plan::build(&json!({"$ref": "#/$defs/a"}), Draft::Draft202012).is_none());
+        assert!(Plan::build(&json!({"$ref": "#"}), Draft::Draft202012).is_none());
+        assert!(Plan::build(&json!({"$ref": "other.json#/a"}), Draft::Draft202012).is_none());
+        assert!(Plan::build(
+            &json!({"$defs": {"a": {"type": "integer"}}, "$ref": "#/$defs/a", "minimum": 1}),
+            Draft::Draft202012
+        )
+        .is_none());
+        assert!(Plan::build(
+            &json!({"$defs": {"t": {"properties": {"c": {"$ref": "#/$defs/t"}}}}, "$ref": "#/$defs/t"}),
+            Draft::Draft202012
+        )
+        .is_none());
         assert!(Plan::build(&json!({"anyOf": []}), Draft::Draft202012).is_none());
+    }
+
+    #[test]
+    fn local_refs_are_planned_as_their_target() {
+        let p = plan(json!({
+            "$defs": {"id": {"type": "integer", "minimum": 1}},
+            "properties": {"a": {"$ref": "#/$defs/id"}, "b": {"$ref": "#/$defs/id", "title": "B"}}
+        }));
+        assert!(p.check(br#"{"a":1,"b":2}"#, 64).is_ok());
+        assert_eq!(p.check(br#"{"a":0}"#, 64), Err(Stop::Schema));
+        assert_eq!(p.check(br#"{"b":"x"}"#, 64), Err(Stop::Schema));
     }
 
     #[test]
