@@ -1,0 +1,325 @@
+//! The streaming sanitizer: html5ever's spec-compliant tokenizer, no tree. Allowed tags are
+//! written back with their filtered attributes, text is escaped, everything else is
+//! dropped (or escaped, in escape mode). The output is canonical: only allowed elements,
+//! quoted and escaped attribute values, escaped text, every element closed, at most
+//! `nesting_limit` deep.
+
+use super::escape::{push_attr, push_text};
+use super::policy::Policy;
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
+use html5ever::TokenizerResult;
+use std::cell::RefCell;
+
+/// Elements with no content and no end tag.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr", "param", "keygen", "frame", "basefont", "bgsound", "image",
+];
+
+/// Start tags that close an open `<p>` (HTML's "close a p element").
+const CLOSES_P: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "center",
+    "details",
+    "dialog",
+    "dir",
+    "div",
+    "dl",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "form",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "main",
+    "menu",
+    "nav",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "ul",
+    "listing",
+    "xmp",
+    "plaintext",
+    "search",
+];
+
+/// Elements that a later start tag can close implicitly (see `close_implied`).
+const IMPLICITLY_CLOSED: &[&str] = &[
+    "p", "li", "dd", "dt", "tr", "td", "th", "thead", "tbody", "tfoot", "option",
+];
+
+fn is_void(name: &str) -> bool {
+    VOID.contains(&name)
+}
+
+pub(crate) fn sanitize(policy: &Policy, input: &str) -> String {
+    let sink = Sink {
+        policy,
+        state: RefCell::new(State {
+            out: String::with_capacity(input.len()),
+            stack: Vec::new(),
+            closable: 0,
+            skip: None,
+        }),
+    };
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from_slice(input));
+    while let TokenizerResult::Script(()) = tokenizer.feed(&queue) {}
+    tokenizer.end();
+    let mut state = tokenizer.sink.state.into_inner();
+    pop_to(&mut state, 0);
+    state.out
+}
+
+struct Skip {
+    name: Box<str>,
+    depth: usize,
+}
+
+struct State {
+    out: String,
+    /// Open allowed elements, outermost first (names after transformTags).
+    stack: Vec<Box<str>>,
+    /// How many open elements are in IMPLICITLY_CLOSED (no scan of the stack when none).
+    closable: usize,
+    /// Inside a disallowed non-text element: its content is dropped.
+    skip: Option<Skip>,
+}
+
+struct Sink<'p> {
+    policy: &'p Policy,
+    state: RefCell<State>,
+}
+
+impl TokenSink for Sink<'_> {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let mut state = self.state.borrow_mut();
+        match token {
+            Token::TagToken(tag) => self.tag(&mut state, tag),
+            Token::CharacterTokens(text) => {
+                if state.skip.is_none() {
+                    push_text(&mut state.out, &text);
+                }
+                TokenSinkResult::Continue
+            }
+            // NUL is dropped from text by the tree builder; comments, doctypes and
+            // parse errors never reach the output.
+            _ => TokenSinkResult::Continue,
+        }
+    }
+}
+
+/// How the tokenizer must read the content of an HTML element with this name.
+fn content_kind(name: &str) -> TokenSinkResult<()> {
+    match name {
+        "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+        "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+            TokenSinkResult::RawData(RawKind::Rawtext)
+        }
+        "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+        "plaintext" => TokenSinkResult::Plaintext,
+        _ => TokenSinkResult::Continue,
+    }
+}
+
+impl Sink<'_> {
+    fn tag(&self, state: &mut State, tag: Tag) -> TokenSinkResult<()> {
+        let original: &str = &tag.name;
+        let policy = self.policy;
+        let name: &str = policy.transform.get(original).map_or(original, |n| n);
+        let start = tag.kind == TagKind::StartTag;
+
+        if let Some(skip) = state.skip.as_mut() {
+            if &*skip.name == original {
+                if start {
+                    if original != "option" {
+                        skip.depth += 1;
+                    }
+                } else {
+                    skip.depth -= 1;
+                    if skip.depth == 0 {
+                        state.skip = None;
+                    }
+                }
+                return if start {
+                    content_kind(original)
+                } else {
+                    TokenSinkResult::Continue
+                };
+            }
+            let ends_option = &*skip.name == "option"
+                && matches!(
+                    original,
+                    "option" | "optgroup" | "select" | "datalist" | "hr"
+                );
+            if !ends_option {
+                return if start {
+                    content_kind(original)
+                } else {
+                    TokenSinkResult::Continue
+                };
+            }
+            state.skip = None;
+        }
+
+        if policy.tags.contains(name) {
+            if start {
+                self.open(state, name, &tag);
+            } else {
+                close_through(state, name);
+            }
+        } else if policy.escape_disallowed {
+            self.escape_tag(state, name, &tag);
+        } else if start && policy.non_text.contains(original) && !is_void(original) {
+            state.skip = Some(Skip {
+                name: original.into(),
+                depth: 1,
+            });
+        }
+        if start {
+            content_kind(original)
+        } else {
+            TokenSinkResult::Continue
+        }
+    }
+
+    fn open(&self, state: &mut State, name: &str, tag: &Tag) {
+        if state.closable > 0 {
+            close_implied(state, name);
+        }
+        let void = is_void(name);
+        if !void && state.stack.len() >= self.policy.nesting_limit {
+            return; // too deep: drop the tag, keep its text
+        }
+        let out = &mut state.out;
+        out.push('<');
+        out.push_str(name);
+        self.push_attrs(out, name, tag);
+        if void {
+            out.push_str(if self.policy.self_closing.contains(name) {
+                " />"
+            } else {
+                ">"
+            });
+        } else {
+            out.push('>');
+            if IMPLICITLY_CLOSED.contains(&name) {
+                state.closable += 1;
+            }
+            state.stack.push(name.into());
+        }
+    }
+
+    fn push_attrs(&self, out: &mut String, name: &str, tag: &Tag) {
+        for attr in &tag.attrs {
+            let attr_name: &str = &attr.name.local;
+            if let Some(value) = self.policy.attrs.filter(name, attr_name, &attr.value) {
+                out.push(' ');
+                out.push_str(attr_name);
+                out.push_str("=\"");
+                push_attr(out, &value);
+                out.push('"');
+            }
+        }
+    }
+
+    /// Escape mode: the tag itself becomes visible text (with its allowed attributes).
+    fn escape_tag(&self, state: &mut State, name: &str, tag: &Tag) {
+        let mut source = String::new();
+        source.push('<');
+        if tag.kind == TagKind::EndTag {
+            source.push('/');
+        } else {
+            source.push_str(name);
+            self.push_attrs(&mut source, name, tag);
+            if tag.self_closing || (is_void(name) && self.policy.self_closing.contains(name)) {
+                source.push_str(" /");
+            }
+            source.push('>');
+            push_text(&mut state.out, &source);
+            return;
+        }
+        source.push_str(name);
+        source.push('>');
+        push_text(&mut state.out, &source);
+    }
+}
+
+/// Closes every open element from the innermost down to index `at`.
+fn pop_to(state: &mut State, at: usize) {
+    while state.stack.len() > at {
+        let open = state.stack.pop().expect("stack is longer than at");
+        if IMPLICITLY_CLOSED.contains(&&*open) {
+            state.closable -= 1;
+        }
+        close_tag(&mut state.out, &open);
+    }
+}
+
+fn close_tag(out: &mut String, name: &str) {
+    out.push_str("</");
+    out.push_str(name);
+    out.push('>');
+}
+
+/// Closes the innermost open `name` and everything opened inside it; an end tag with no
+/// open element is dropped.
+fn close_through(state: &mut State, name: &str) {
+    if let Some(at) = state.stack.iter().rposition(|open| &**open == name) {
+        pop_to(state, at);
+    }
+}
+
+/// Closes `target` if it is open below no `boundary` element (HTML's implied end tags,
+/// for the common cases, so that the output nests the way a browser will read it).
+fn close_open(state: &mut State, targets: &[&str], boundaries: &[&str]) {
+    for (at, open) in state.stack.iter().enumerate().rev() {
+        if targets.contains(&&**open) {
+            pop_to(state, at);
+            return;
+        }
+        if boundaries.contains(&&**open) {
+            return;
+        }
+    }
+}
+
+fn close_implied(state: &mut State, name: &str) {
+    const SCOPE: &[&str] = &[
+        "table", "td", "th", "caption", "button", "object", "marquee", "applet", "html", "template",
+    ];
+    if CLOSES_P.contains(&name) {
+        close_open(state, &["p"], SCOPE);
+    }
+    match name {
+        "li" => close_open(state, &["li"], &["ul", "ol", "menu", "table", "td", "th"]),
+        "dd" | "dt" => close_open(state, &["dd", "dt"], &["dl", "table", "td", "th"]),
+        "tr" => close_open(state, &["tr"], &["table", "thead", "tbody", "tfoot"]),
+        "td" | "th" => close_open(state, &["td", "th"], &["tr", "table"]),
+        "thead" | "tbody" | "tfoot" => close_open(state, &["thead", "tbody", "tfoot"], &["table"]),
+        "option" => close_open(state, &["option"], &["select", "datalist"]),
+        _ => {}
+    }
+}
