@@ -63,6 +63,7 @@ pub struct Policy {
     pub(crate) non_text: NameSet,
     pub(crate) self_closing: NameSet,
     pub(crate) transform: NameMap<Box<str>>,
+    pub(crate) transform_any: bool,
     pub(crate) nesting_limit: usize,
     /// The policy allows a tag with special parsing rules: finish with ammonia's tree pass.
     pub(crate) tree_pass: bool,
@@ -173,6 +174,7 @@ impl Policy {
             self_closing: NameSet::from_iter(
                 lower(&options.self_closing).iter().map(|s| s.as_str()),
             ),
+            transform_any: !options.transform_tags.is_empty(),
             transform,
             nesting_limit: options.nesting_limit,
             tree_pass,

@@ -11,14 +11,9 @@ use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
-use html5ever::TokenizerResult;
+use html5ever::{LocalName, TokenizerResult};
 use std::cell::RefCell;
 
-/// Elements with no content and no end tag.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr", "param", "keygen", "frame", "basefont", "bgsound", "image",
-];
 
 /// Start tags that close an open `<p>` (HTML's "close a p element").
 const CLOSES_P: &[&str] = &[
@@ -62,13 +57,21 @@ const CLOSES_P: &[&str] = &[
     "search",
 ];
 
-/// Elements that a later start tag can close implicitly (see `close_implied`).
-const IMPLICITLY_CLOSED: &[&str] = &[
-    "p", "li", "dd", "dt", "tr", "td", "th", "thead", "tbody", "tfoot", "option",
-];
-
+/// Elements with no content and no end tag.
 fn is_void(name: &str) -> bool {
-    VOID.contains(&name)
+    matches!(
+        name,
+        "area" | "base" | "br" | "col" | "embed" | "hr" | "img" | "input" | "link" | "meta"
+            | "source" | "track" | "wbr" | "param" | "keygen" | "frame" | "basefont" | "bgsound"
+            | "image"
+    )
+}
+
+fn is_implicitly_closed(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "li" | "dd" | "dt" | "tr" | "td" | "th" | "thead" | "tbody" | "tfoot" | "option"
+    )
 }
 
 pub(crate) fn sanitize(policy: &Policy, input: &str) -> String {
@@ -99,8 +102,8 @@ struct Skip {
 struct State {
     out: String,
     /// Open allowed elements, outermost first (names after transformTags).
-    stack: Vec<Box<str>>,
-    /// How many open elements are in IMPLICITLY_CLOSED (no scan of the stack when none).
+    stack: Vec<LocalName>,
+    /// How many open elements `is_implicitly_closed` (no scan of the stack when none).
     closable: usize,
     /// Inside a disallowed non-text element: its content is dropped.
     skip: Option<Skip>,
@@ -148,7 +151,11 @@ impl Sink<'_> {
     fn tag(&self, state: &mut State, tag: Tag) -> TokenSinkResult<()> {
         let original: &str = &tag.name;
         let policy = self.policy;
-        let name: &str = policy.transform.get(original).map_or(original, |n| n);
+        let name: &str = if policy.transform_any {
+            policy.transform.get(original).map_or(original, |n| n)
+        } else {
+            original
+        };
         let start = tag.kind == TagKind::StartTag;
 
         if let Some(skip) = state.skip.as_mut() {
@@ -225,10 +232,11 @@ impl Sink<'_> {
             });
         } else {
             out.push('>');
-            if IMPLICITLY_CLOSED.contains(&name) {
+            if is_implicitly_closed(name) {
                 state.closable += 1;
             }
-            state.stack.push(name.into());
+            let atom = if name == &*tag.name { tag.name.clone() } else { LocalName::from(name) };
+            state.stack.push(atom);
         }
     }
 
@@ -271,7 +279,7 @@ impl Sink<'_> {
 fn pop_to(state: &mut State, at: usize) {
     while state.stack.len() > at {
         let open = state.stack.pop().expect("stack is longer than at");
-        if IMPLICITLY_CLOSED.contains(&&*open) {
+        if is_implicitly_closed(&open) {
             state.closable -= 1;
         }
         close_tag(&mut state.out, &open);
