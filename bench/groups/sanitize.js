@@ -30,8 +30,16 @@ module.exports = {
       }
       for (const [name, fn] of Object.entries(fns)) check(name, fn())
       const bytes = Buffer.byteLength(input)
-      cases.push({ name: `${size} (${bytes} B), vs sanitize-html`, target: { peer: 'sanitize-html', ratio: 4 }, fns })
-      cases.push({ name: `${size} (${bytes} B), vs xss`, target: { peer: 'xss', ratio: 1 }, fns: { rampart: fns.rampart, xss: fns.xss } })
+      cases.push({
+        name: `${size} (${bytes} B), vs sanitize-html`,
+        target: { peer: 'sanitize-html', ratio: 4 },
+        fns,
+      })
+      cases.push({
+        name: `${size} (${bytes} B), vs xss`,
+        target: { peer: 'xss', ratio: 1 },
+        fns: { rampart: fns.rampart, xss: fns.xss },
+      })
       cases.push({
         name: `${size} (${bytes} B), vs DOMPurify + jsdom`,
         target: { peer: 'dompurify+jsdom', ratio: 50 },

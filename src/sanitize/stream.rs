@@ -14,7 +14,6 @@ use html5ever::tokenizer::{
 use html5ever::{LocalName, TokenizerResult};
 use std::cell::RefCell;
 
-
 /// Start tags that close an open `<p>` (HTML's "close a p element").
 const CLOSES_P: &[&str] = &[
     "address",
@@ -61,8 +60,24 @@ const CLOSES_P: &[&str] = &[
 fn is_void(name: &str) -> bool {
     matches!(
         name,
-        "area" | "base" | "br" | "col" | "embed" | "hr" | "img" | "input" | "link" | "meta"
-            | "source" | "track" | "wbr" | "param" | "keygen" | "frame" | "basefont" | "bgsound"
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+            | "param"
+            | "keygen"
+            | "frame"
+            | "basefont"
+            | "bgsound"
             | "image"
     )
 }
@@ -235,7 +250,11 @@ impl Sink<'_> {
             if is_implicitly_closed(name) {
                 state.closable += 1;
             }
-            let atom = if name == &*tag.name { tag.name.clone() } else { LocalName::from(name) };
+            let atom = if name == &*tag.name {
+                tag.name.clone()
+            } else {
+                LocalName::from(name)
+            };
             state.stack.push(atom);
         }
     }
