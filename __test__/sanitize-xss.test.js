@@ -272,3 +272,51 @@ test('visible text matches sanitize-html on benign documents', (t) => {
     assert.strictEqual(visibleText(sanitizeHtml(doc)), visibleText(peer(doc)), doc.slice(0, 100))
   }
 })
+
+test('random splices of the corpus: no throw, nothing dangerous (bounded fuzz)', () => {
+  let seed = 0x5eed
+  const rand = (n) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff
+    return seed % n
+  }
+  const pieces = [
+    ...all,
+    '<',
+    '>',
+    '"',
+    "'",
+    '=',
+    '&',
+    '&#',
+    '</',
+    '<!--',
+    '-->',
+    '<svg>',
+    '<math>',
+    '<template>',
+    '<table>',
+    '<a href=',
+    ' onerror=alert(1) ',
+    'javascript:',
+    '<style>',
+    '<noscript>',
+  ]
+  const failures = []
+  const started = Date.now()
+  for (let i = 0; i < 1500 && Date.now() - started < 20000; i++) {
+    let input = ''
+    const parts = 2 + rand(5)
+    for (let k = 0; k < parts; k++) {
+      const piece = pieces[rand(pieces.length)]
+      const from = rand(piece.length)
+      input += piece.slice(from, from + 1 + rand(piece.length))
+    }
+    for (const name of ['defaults', 'rich', 'special', 'escape']) {
+      const out = sanitizeHtml(input, policies[name])
+      const found = dangers(out)
+      if (found.length)
+        failures.push(`${name}: ${JSON.stringify(input)} -> ${JSON.stringify(out)}: ${found.join(', ')}`)
+    }
+  }
+  assert.deepStrictEqual(failures, [])
+})

@@ -63,6 +63,26 @@ test('default policy: sanitize-html output on common input', () => {
   for (const html of cases) assert.strictEqual(sanitizeHtml(html), peer(html), html)
 })
 
+test('attribute serialization matches sanitize-html (boolean, empty, escaped values)', () => {
+  const o = {
+    allowedTags: ['input', 'img', 'a', 'p'],
+    allowedAttributes: {
+      input: ['disabled', 'value', 'type'],
+      img: ['alt', 'src'],
+      a: ['href', 'download', 'title'],
+      p: ['title'],
+    },
+  }
+  const cases = [
+    '<input disabled value="" type=checkbox>',
+    '<img alt="" src=x>',
+    '<a href="/" download>x</a>',
+    '<p title="a &amp; b &lt;c&gt; &quot;d&quot; \'e\'">t</p>',
+    '<a href="https://x.test/?a=1&b=2" title=\'say "hi"\'>q</a>',
+  ]
+  for (const html of cases) assert.strictEqual(sanitizeHtml(html, o), peer(html, o), html)
+})
+
 test('img is dropped by default (sanitize-html, unlike ammonia) and kept when allowed', () => {
   assert.strictEqual(sanitizeHtml('<img src="https://x.test/a.png" alt="a">'), '')
   const allowed = { allowedTags: ['img'] }

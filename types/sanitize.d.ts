@@ -83,8 +83,19 @@ export type Sanitizer = (dirty: unknown) => string
  * `String()`, anything else ''. The policy is compiled once per options object and cached.
  */
 export declare function sanitizeHtml(dirty: unknown, options?: SanitizeHtmlOptions): string
+type SanitizeHtmlFn = typeof sanitizeHtml
+type CreateSanitizerFn = typeof createSanitizer
+type EscapeHtmlFn = typeof escapeHtml
+type SanitizeFn = typeof sanitize
+type SanitizeOptionsErrorClass = typeof SanitizeOptionsError
+/** `require('rampart/sanitize')` is sanitizeHtml, with the named exports as properties. */
 export declare namespace sanitizeHtml {
   const defaults: SanitizeHtmlDefaults
+  const sanitizeHtml: SanitizeHtmlFn
+  const createSanitizer: CreateSanitizerFn
+  const escapeHtml: EscapeHtmlFn
+  const sanitize: SanitizeFn
+  const SanitizeOptionsError: SanitizeOptionsErrorClass
 }
 
 /** Compiles `options` once; the returned function cleans with them. */

@@ -79,6 +79,12 @@ impl AttrPolicy {
         }
     }
 
+    /// An empty value is written as `name=""` only for `allowedEmptyAttributes`; other
+    /// (boolean) attributes are written bare, as sanitize-html writes them.
+    pub(crate) fn writes_empty_value(&self, name: &str) -> bool {
+        self.allowed_empty.contains(name)
+    }
+
     fn listed(&self, tag: &str, name: &str) -> bool {
         self.all
             || self.global.matches(name)

@@ -58,6 +58,22 @@ mod tests {
         );
         assert_eq!(p.clean("<p>a<p>b"), "<p>a</p><p>b</p>");
         assert_eq!(p.clean("<br><hr/>"), "<br /><hr />");
+        let mut o = PolicyOptions::sanitize_html_defaults();
+        o.allowed_tags.push("input".into());
+        o.allowed_attributes
+            .as_mut()
+            .unwrap()
+            .insert("input".into(), vec!["disabled".into()]);
+        o.allowed_attributes
+            .as_mut()
+            .unwrap()
+            .insert("img".into(), vec!["alt".into()]);
+        o.allowed_tags.push("img".into());
+        let with_inputs = Policy::compile(&o).unwrap();
+        assert_eq!(
+            with_inputs.clean(r#"<input disabled><img alt="">"#),
+            r#"<input disabled /><img alt="" />"#
+        );
         assert_eq!(
             p.clean(r#"<a href="https://x.test/?a=1&amp;b=&quot;">x</a>"#),
             r#"<a href="https://x.test/?a=1&amp;b=&quot;">x</a>"#

@@ -265,6 +265,9 @@ impl Sink<'_> {
             if let Some(value) = self.policy.attrs.filter(name, attr_name, &attr.value) {
                 out.push(' ');
                 out.push_str(attr_name);
+                if value.is_empty() && !self.policy.attrs.writes_empty_value(attr_name) {
+                    continue;
+                }
                 out.push_str("=\"");
                 push_attr(out, &value);
                 out.push('"');
