@@ -320,3 +320,70 @@ test('random splices of the corpus: no throw, nothing dangerous (bounded fuzz)',
   }
   assert.deepStrictEqual(failures, [])
 })
+
+test('the byte-level lane gives exactly what html5ever alone gives (differential)', () => {
+  const sharedDir = process.env.RAMPART_SHARED_DIR || path.join(__dirname, '..', '..', 'shared')
+  const shared = path.join(sharedDir, 'workloads', 'html.json')
+  const docs = [...all, ...benignDocuments()]
+  if (fs.existsSync(shared)) {
+    const html = JSON.parse(fs.readFileSync(shared, 'utf8'))
+    docs.push(html.small, html.medium, html.large)
+  }
+  let seed = 0xfa57
+  const rand = (n) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff
+    return seed % n
+  }
+  const bits = [
+    '<',
+    '>',
+    '/',
+    '"',
+    "'",
+    '=',
+    '&',
+    '&amp;',
+    '&#x3c;',
+    '<!--',
+    '--',
+    '-->',
+    '!',
+    '?',
+    ' ',
+    '\t',
+    '\n',
+    'a',
+    'b',
+    'p',
+    'script',
+    'style',
+    'textarea',
+    'title',
+    'href',
+    'x=1',
+    'on',
+    '`',
+    'é',
+  ]
+  for (let i = 0; i < 3000; i++) {
+    let s = ''
+    for (let k = 0, n = 3 + rand(25); k < n; k++) s += bits[rand(bits.length)]
+    docs.push(s)
+  }
+  for (const vector of all)
+    docs.push(`<p>${vector}`, `${vector}</p>&amp;<b>`, vector.slice(0, vector.length - 3))
+  for (const name of Object.keys(policies)) {
+    const policy = new native.HtmlPolicy(JSON.stringify(normalize(policies[name])))
+    const mismatches = []
+    for (const doc of docs) {
+      if (!/[<&]/.test(doc)) continue // returned untouched by design (the fast path)
+      const lane = policy.clean(doc)
+      const tokenizer = policy.cleanWithHtml5Ever(doc)
+      if (lane !== tokenizer)
+        mismatches.push(
+          `${JSON.stringify(doc)}\n  lane:      ${JSON.stringify(lane)}\n  html5ever: ${JSON.stringify(tokenizer)}`,
+        )
+    }
+    assert.deepStrictEqual(mismatches.slice(0, 5), [], `${name}: ${mismatches.length} mismatches`)
+  }
+})

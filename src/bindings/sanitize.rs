@@ -38,6 +38,12 @@ impl HtmlPolicy {
             .collect()
     }
 
+    /// `clean` with html5ever's tokenizer for everything (no byte-level lane): for tests.
+    #[napi(catch_unwind)]
+    pub fn clean_with_html5ever(&self, input: String) -> String {
+        self.inner.clean_with_html5ever(&input)
+    }
+
     /// The same policy applied by ammonia alone: the tests' safety oracle.
     #[napi(catch_unwind)]
     pub fn clean_with_ammonia(&self, input: String) -> String {

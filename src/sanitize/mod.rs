@@ -11,6 +11,7 @@
 mod attrs;
 mod clean;
 mod escape;
+mod fast;
 mod names;
 mod options;
 mod policy;

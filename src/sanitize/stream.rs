@@ -7,7 +7,7 @@
 use super::escape::{push_attr, push_text};
 use super::policy::Policy;
 use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::states::{RawKind, State as TokenizerState};
 use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
@@ -89,7 +89,7 @@ fn is_implicitly_closed(name: &str) -> bool {
     )
 }
 
-pub(crate) fn sanitize(policy: &Policy, input: &str) -> String {
+pub(crate) fn sanitize(policy: &Policy, input: &str, lane: bool) -> String {
     let sink = Sink {
         policy,
         state: RefCell::new(State {
@@ -99,14 +99,32 @@ pub(crate) fn sanitize(policy: &Policy, input: &str) -> String {
             skip: None,
         }),
     };
-    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
-    let queue = BufferQueue::default();
-    queue.push_back(StrTendril::from_slice(input));
-    while let TokenizerResult::Script(()) = tokenizer.feed(&queue) {}
-    tokenizer.end();
-    let mut state = tokenizer.sink.state.into_inner();
+    // The byte-level lane handles text and ordinary tags itself and hands html5ever every
+    // construct it does not; input with CR or NUL (which the tokenizer rewrites) goes to
+    // html5ever whole.
+    if lane && memchr::memchr2(b'\r', b'\0', input.as_bytes()).is_none() {
+        super::fast::run(&sink, input);
+    } else {
+        tokenize(&sink, input, None);
+    }
+    let mut state = sink.state.into_inner();
     pop_to(&mut state, 0);
     state.out
+}
+
+/// Runs html5ever's tokenizer over `chunk` into `sink`, starting in the Data state, or in
+/// `start` (a raw-text state, with the element name that ends it).
+pub(crate) fn tokenize(sink: &Sink<'_>, chunk: &str, start: Option<(TokenizerState, &str)>) {
+    let mut opts = TokenizerOpts::default();
+    if let Some((state, name)) = start {
+        opts.initial_state = Some(state);
+        opts.last_start_tag_name = Some(name.to_string());
+    }
+    let tokenizer = Tokenizer::new(sink, opts);
+    let queue = BufferQueue::default();
+    queue.push_back(StrTendril::from_slice(chunk));
+    while let TokenizerResult::Script(()) = tokenizer.feed(&queue) {}
+    tokenizer.end();
 }
 
 struct Skip {
@@ -124,22 +142,19 @@ struct State {
     skip: Option<Skip>,
 }
 
-struct Sink<'p> {
+pub(crate) struct Sink<'p> {
     policy: &'p Policy,
     state: RefCell<State>,
 }
 
-impl TokenSink for Sink<'_> {
+impl TokenSink for &Sink<'_> {
     type Handle = ();
 
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        let mut state = self.state.borrow_mut();
         match token {
-            Token::TagToken(tag) => self.tag(&mut state, tag),
+            Token::TagToken(tag) => self.emit_tag(tag),
             Token::CharacterTokens(text) => {
-                if state.skip.is_none() {
-                    push_text(&mut state.out, &text);
-                }
+                self.emit_text(&text);
                 TokenSinkResult::Continue
             }
             // NUL is dropped from text by the tree builder; comments, doctypes and
@@ -150,7 +165,7 @@ impl TokenSink for Sink<'_> {
 }
 
 /// How the tokenizer must read the content of an HTML element with this name.
-fn content_kind(name: &str) -> TokenSinkResult<()> {
+pub(crate) fn content_kind(name: &str) -> TokenSinkResult<()> {
     match name {
         "script" => TokenSinkResult::RawData(RawKind::ScriptData),
         "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
@@ -163,6 +178,21 @@ fn content_kind(name: &str) -> TokenSinkResult<()> {
 }
 
 impl Sink<'_> {
+    /// A start or end tag: written, dropped or escaped; returns how the element's content
+    /// must be read.
+    pub(crate) fn emit_tag(&self, tag: Tag) -> TokenSinkResult<()> {
+        let mut state = self.state.borrow_mut();
+        self.tag(&mut state, tag)
+    }
+
+    /// Decoded text: escaped into the output unless inside a dropped element.
+    pub(crate) fn emit_text(&self, text: &str) {
+        let mut state = self.state.borrow_mut();
+        if state.skip.is_none() {
+            push_text(&mut state.out, text);
+        }
+    }
+
     fn tag(&self, state: &mut State, tag: Tag) -> TokenSinkResult<()> {
         let original: &str = &tag.name;
         let policy = self.policy;
