@@ -5,7 +5,9 @@
 //! - `options`: the option set (sanitize-html names) and its defaults
 //! - `policy`: compiling options into a reusable `Policy`
 //! - `names`, `attrs`, `url`: the attribute, class and URL-scheme rules
-//! - `stream`: the streaming sanitizer; `clean`: the entry points and fast path
+//! - `stream`: the streaming sanitizer (html5ever tokenizer → canonical output)
+//! - `fast`: the byte-level lane that reads text and ordinary tags without html5ever
+//! - `clean`: the entry points and the no-markup fast path
 //! - `escape`: HTML escaping
 
 mod attrs;
