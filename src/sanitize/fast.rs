@@ -5,11 +5,10 @@
 //! content with `<!--`. Both routes feed the same sink, so the output stays canonical either
 //! way; the tests compare this lane with ammonia (the oracle) and with html5ever alone.
 
-use super::stream::{content_kind, tokenize, Sink};
-use html5ever::tendril::StrTendril;
+use super::stream::{content_kind, tokenize, Sink, TagView};
 use html5ever::tokenizer::states::{RawKind, State as TokenizerState};
-use html5ever::tokenizer::{Tag, TagKind, TokenSinkResult};
-use html5ever::{ns, Attribute, LocalName, QualName};
+use html5ever::tokenizer::TokenSinkResult;
+use std::borrow::Cow;
 
 fn is_ws(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | b'\x0c' | b' ')
@@ -60,7 +59,7 @@ fn markup(sink: &Sink<'_>, input: &str, j: usize) -> Option<usize> {
                 if tag.needs_decode {
                     tokenize(sink, &input[j..end], None);
                 } else {
-                    let _ = sink.emit_tag(tag.into_html5ever(TagKind::EndTag));
+                    let _ = sink.emit_view(&tag.view(false));
                 }
                 Some(end)
             }
@@ -78,12 +77,12 @@ fn markup(sink: &Sink<'_>, input: &str, j: usize) -> Option<usize> {
 
 fn start_tag(sink: &Sink<'_>, input: &str, j: usize) -> Option<usize> {
     let (end, tag) = scan_tag(input, j + 1)?;
-    let name = tag.name.clone();
     if tag.needs_decode {
         tokenize(sink, &input[j..end], None);
     } else {
-        let _ = sink.emit_tag(tag.into_html5ever(TagKind::StartTag));
+        let _ = sink.emit_view(&tag.view(true));
     }
+    let name = tag.name;
     match content_kind(&name) {
         TokenSinkResult::RawData(kind) => Some(raw_content(sink, input, end, &name, kind)),
         TokenSinkResult::Plaintext => {
@@ -135,7 +134,7 @@ fn raw_content(sink: &Sink<'_>, input: &str, from: usize, name: &str, kind: RawK
     };
     match scan_tag(input, at + 2) {
         Some((end, tag)) if !tag.needs_decode => {
-            let _ = sink.emit_tag(tag.into_html5ever(TagKind::EndTag));
+            let _ = sink.emit_view(&tag.view(false));
             end
         }
         _ => hand_over(at),
@@ -170,28 +169,29 @@ fn comment_end(bytes: &[u8], k: usize) -> usize {
 }
 
 struct ScannedTag<'a> {
-    name: String,
-    attrs: Vec<(String, &'a str)>,
+    name: Cow<'a, str>,
+    attrs: Vec<(Cow<'a, str>, &'a str)>,
     self_closing: bool,
     needs_decode: bool,
 }
 
 impl ScannedTag<'_> {
-    fn into_html5ever(self, kind: TagKind) -> Tag {
-        Tag {
-            kind,
-            name: LocalName::from(&*self.name),
+    fn view(&self, start: bool) -> TagView<'_> {
+        TagView {
+            start,
+            name: &self.name,
             self_closing: self.self_closing,
-            attrs: self
-                .attrs
-                .into_iter()
-                .map(|(name, value)| Attribute {
-                    name: QualName::new(None, ns!(), LocalName::from(&*name)),
-                    value: StrTendril::from_slice(value),
-                })
-                .collect(),
-            had_duplicate_attributes: false,
+            attrs: &self.attrs,
         }
+    }
+}
+
+/// Names are matched in lower case (ASCII only, as the tokenizer does).
+fn lower(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
     }
 }
 
@@ -208,7 +208,7 @@ fn scan_tag(input: &str, at: usize) -> Option<(usize, ScannedTag<'_>)> {
         return None;
     }
     let mut tag = ScannedTag {
-        name: input[at..p].to_ascii_lowercase(),
+        name: lower(&input[at..p]),
         attrs: Vec::new(),
         self_closing: false,
         needs_decode: false,
@@ -240,7 +240,7 @@ fn scan_tag(input: &str, at: usize) -> Option<(usize, ScannedTag<'_>)> {
         if p >= b.len() {
             return None;
         }
-        let name = input[name_at..p].to_ascii_lowercase();
+        let name = lower(&input[name_at..p]);
         let mut q = p;
         while q < b.len() && is_ws(b[q]) {
             q += 1;

@@ -45,6 +45,10 @@ impl NameSet {
     pub(crate) fn contains(&self, name: &str) -> bool {
         self.0.contains(name)
     }
+    /// The stored name equal to `name` (borrowed from the set, so it lives as long as it).
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(|s| &**s)
+    }
     pub(crate) fn iter(&self) -> impl Iterator<Item = &str> {
         self.0.iter().map(|s| &**s)
     }

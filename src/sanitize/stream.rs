@@ -11,7 +11,8 @@ use html5ever::tokenizer::states::{RawKind, State as TokenizerState};
 use html5ever::tokenizer::{
     BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
-use html5ever::{LocalName, TokenizerResult};
+use html5ever::TokenizerResult;
+use std::borrow::Cow;
 use std::cell::RefCell;
 
 /// Start tags that close an open `<p>` (HTML's "close a p element").
@@ -132,10 +133,10 @@ struct Skip {
     depth: usize,
 }
 
-struct State {
+struct State<'p> {
     out: String,
     /// Open allowed elements, outermost first (names after transformTags).
-    stack: Vec<LocalName>,
+    stack: Vec<&'p str>,
     /// How many open elements `is_implicitly_closed` (no scan of the stack when none).
     closable: usize,
     /// Inside a disallowed non-text element: its content is dropped.
@@ -144,7 +145,15 @@ struct State {
 
 pub(crate) struct Sink<'p> {
     policy: &'p Policy,
-    state: RefCell<State>,
+    state: RefCell<State<'p>>,
+}
+
+/// A tag as either reader sees it: lower-case names, decoded attribute values.
+pub(crate) struct TagView<'t> {
+    pub(crate) start: bool,
+    pub(crate) name: &'t str,
+    pub(crate) self_closing: bool,
+    pub(crate) attrs: &'t [(Cow<'t, str>, &'t str)],
 }
 
 impl TokenSink for &Sink<'_> {
@@ -177,10 +186,25 @@ pub(crate) fn content_kind(name: &str) -> TokenSinkResult<()> {
     }
 }
 
-impl Sink<'_> {
+impl<'p> Sink<'p> {
     /// A start or end tag: written, dropped or escaped; returns how the element's content
     /// must be read.
     pub(crate) fn emit_tag(&self, tag: Tag) -> TokenSinkResult<()> {
+        let attrs: Vec<(Cow<'_, str>, &str)> = tag
+            .attrs
+            .iter()
+            .map(|a| (Cow::Borrowed(&*a.name.local), &*a.value))
+            .collect();
+        self.emit_view(&TagView {
+            start: tag.kind == TagKind::StartTag,
+            name: &tag.name,
+            self_closing: tag.self_closing,
+            attrs: &attrs,
+        })
+    }
+
+    /// A start or end tag from the byte-level lane.
+    pub(crate) fn emit_view(&self, tag: &TagView<'_>) -> TokenSinkResult<()> {
         let mut state = self.state.borrow_mut();
         self.tag(&mut state, tag)
     }
@@ -193,15 +217,15 @@ impl Sink<'_> {
         }
     }
 
-    fn tag(&self, state: &mut State, tag: Tag) -> TokenSinkResult<()> {
-        let original: &str = &tag.name;
-        let policy = self.policy;
+    fn tag(&self, state: &mut State<'p>, tag: &TagView<'_>) -> TokenSinkResult<()> {
+        let original: &str = tag.name;
+        let policy: &'p Policy = self.policy;
         let name: &str = if policy.transform_any {
             policy.transform.get(original).map_or(original, |n| n)
         } else {
             original
         };
-        let start = tag.kind == TagKind::StartTag;
+        let start = tag.start;
 
         if let Some(skip) = state.skip.as_mut() {
             if &*skip.name == original {
@@ -236,14 +260,14 @@ impl Sink<'_> {
             state.skip = None;
         }
 
-        if policy.tags.contains(name) {
+        if let Some(allowed) = policy.tags.get(name) {
             if start {
-                self.open(state, name, &tag);
+                self.open(state, allowed, tag);
             } else {
                 close_through(state, name);
             }
         } else if policy.escape_disallowed {
-            self.escape_tag(state, name, &tag);
+            self.escape_tag(state, name, tag);
         } else if start && policy.non_text.contains(original) && !is_void(original) {
             state.skip = Some(Skip {
                 name: original.into(),
@@ -257,7 +281,7 @@ impl Sink<'_> {
         }
     }
 
-    fn open(&self, state: &mut State, name: &str, tag: &Tag) {
+    fn open(&self, state: &mut State<'p>, name: &'p str, tag: &TagView<'_>) {
         if state.closable > 0 {
             close_implied(state, name);
         }
@@ -280,19 +304,14 @@ impl Sink<'_> {
             if is_implicitly_closed(name) {
                 state.closable += 1;
             }
-            let atom = if name == &*tag.name {
-                tag.name.clone()
-            } else {
-                LocalName::from(name)
-            };
-            state.stack.push(atom);
+            state.stack.push(name);
         }
     }
 
-    fn push_attrs(&self, out: &mut String, name: &str, tag: &Tag) {
-        for attr in &tag.attrs {
-            let attr_name: &str = &attr.name.local;
-            if let Some(value) = self.policy.attrs.filter(name, attr_name, &attr.value) {
+    fn push_attrs(&self, out: &mut String, name: &str, tag: &TagView<'_>) {
+        for (attr_name, attr_value) in tag.attrs {
+            let attr_name: &str = attr_name;
+            if let Some(value) = self.policy.attrs.filter(name, attr_name, attr_value) {
                 out.push(' ');
                 out.push_str(attr_name);
                 if value.is_empty() && !self.policy.attrs.writes_empty_value(attr_name) {
@@ -306,10 +325,10 @@ impl Sink<'_> {
     }
 
     /// Escape mode: the tag itself becomes visible text (with its allowed attributes).
-    fn escape_tag(&self, state: &mut State, name: &str, tag: &Tag) {
+    fn escape_tag(&self, state: &mut State<'_>, name: &str, tag: &TagView<'_>) {
         let mut source = String::new();
         source.push('<');
-        if tag.kind == TagKind::EndTag {
+        if !tag.start {
             source.push('/');
         } else {
             source.push_str(name);
@@ -328,7 +347,7 @@ impl Sink<'_> {
 }
 
 /// Closes every open element from the innermost down to index `at`.
-fn pop_to(state: &mut State, at: usize) {
+fn pop_to(state: &mut State<'_>, at: usize) {
     while state.stack.len() > at {
         let open = state.stack.pop().expect("stack is longer than at");
         if is_implicitly_closed(&open) {
@@ -346,7 +365,7 @@ fn close_tag(out: &mut String, name: &str) {
 
 /// Closes the innermost open `name` and everything opened inside it; an end tag with no
 /// open element is dropped.
-fn close_through(state: &mut State, name: &str) {
+fn close_through(state: &mut State<'_>, name: &str) {
     if let Some(at) = state.stack.iter().rposition(|open| &**open == name) {
         pop_to(state, at);
     }
@@ -354,7 +373,7 @@ fn close_through(state: &mut State, name: &str) {
 
 /// Closes `target` if it is open below no `boundary` element (HTML's implied end tags,
 /// for the common cases, so that the output nests the way a browser will read it).
-fn close_open(state: &mut State, targets: &[&str], boundaries: &[&str]) {
+fn close_open(state: &mut State<'_>, targets: &[&str], boundaries: &[&str]) {
     for (at, open) in state.stack.iter().enumerate().rev() {
         if targets.contains(&&**open) {
             pop_to(state, at);
@@ -366,7 +385,7 @@ fn close_open(state: &mut State, targets: &[&str], boundaries: &[&str]) {
     }
 }
 
-fn close_implied(state: &mut State, name: &str) {
+fn close_implied(state: &mut State<'_>, name: &str) {
     const SCOPE: &[&str] = &[
         "table", "td", "th", "caption", "button", "object", "marquee", "applet", "html", "template",
     ];
