@@ -350,10 +350,10 @@ impl<'p> Sink<'p> {
 fn pop_to(state: &mut State<'_>, at: usize) {
     while state.stack.len() > at {
         let open = state.stack.pop().expect("stack is longer than at");
-        if is_implicitly_closed(&open) {
+        if is_implicitly_closed(open) {
             state.closable -= 1;
         }
-        close_tag(&mut state.out, &open);
+        close_tag(&mut state.out, open);
     }
 }
 
