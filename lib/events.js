@@ -4,22 +4,40 @@ const { EventEmitter } = require('node:events')
 
 const events = new EventEmitter()
 
+/** The contract's event types; `'*'` receives every one of them. */
+const EVENT_TYPES = Object.freeze([
+  'auth.failed',
+  'auth.forbidden',
+  'validation.failed',
+  'ratelimit.exceeded',
+  'cors.rejected',
+  'body.rejected',
+])
+
 /**
- * Reports a security event, `{ type, time, ip, method, path, reason }`. It costs nothing
- * when nobody listens, so the hot path never builds the object for no one.
+ * Reports a security event, `{ type, time, ip, method, path, reason }` (frozen: every
+ * listener sees the same one). It costs nothing when nobody listens, so the hot path never
+ * builds the object for no one. A listener that throws does not break the request: the
+ * error becomes a process warning.
  */
 function report(type, req, reason) {
   if (events.listenerCount(type) === 0 && events.listenerCount('*') === 0) return
-  const event = {
+  const event = Object.freeze({
     type,
     time: Date.now(),
     ip: req ? clientIp(req) : undefined,
-    method: req ? req.method : undefined,
+    method: req && typeof req.method === 'string' ? req.method : undefined,
     path: req ? requestPath(req) : undefined,
     reason,
+  })
+  try {
+    events.emit(type, event)
+    events.emit('*', event)
+  } catch (err) {
+    process.emitWarning(`a listener of the ${type} security event threw: ${err && err.message}`, {
+      code: 'RAMPART_EVENT_LISTENER',
+    })
   }
-  events.emit(type, event)
-  events.emit('*', event)
 }
 
 function clientIp(req) {
@@ -28,12 +46,15 @@ function clientIp(req) {
   return socket ? socket.remoteAddress : undefined
 }
 
+/**
+ * The full request path without the query string: `originalUrl` (Express keeps it whole
+ * under a mounted router, where `req.url` and `req.path` are relative), else `url`, else `path`.
+ */
 function requestPath(req) {
-  if (typeof req.path === 'string') return req.path
-  const url = req.originalUrl || req.url
-  if (typeof url !== 'string') return undefined
+  const url = typeof req.originalUrl === 'string' ? req.originalUrl : req.url
+  if (typeof url !== 'string') return typeof req.path === 'string' ? req.path : undefined
   const q = url.indexOf('?')
   return q === -1 ? url : url.slice(0, q)
 }
 
-module.exports = { events, report, clientIp, requestPath }
+module.exports = { events, report, clientIp, requestPath, EVENT_TYPES }

@@ -8,4 +8,5 @@ module.exports = {
   ...require('./headers'),
   ...require('./cors'),
   ...require('./errors'),
+  ...require('./fortify'),
 }

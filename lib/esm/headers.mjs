@@ -17,5 +17,13 @@ export const {
   xPermittedCrossDomainPolicies,
   xPoweredBy,
   xXssProtection,
+  dnsPrefetchControl,
+  xssFilter,
+  permittedCrossDomainPolicies,
+  ieNoOpen,
+  noSniff,
+  frameguard,
+  hidePoweredBy,
+  hsts,
 } = mod
 export default mod

@@ -1,1 +1,23 @@
-//! schema core: not implemented yet.
+//! The JSON Schema core: compile a schema once, then validate parsed values or raw JSON
+//! bytes against it, reporting ajv-shaped errors. Plain Rust, no napi types.
+//!
+//! - `compile`: options, draft detection, the in-process registry, the jsonschema build.
+//! - `formats`: the format checks the contract names that the engine lacks for a draft.
+//! - `errors`: jsonschema errors turned into ajv's `{ instancePath, schemaPath, keyword,
+//!   params, message }`.
+//! - `validate`: validating a `serde_json::Value` or a JSON string.
+//! - `body`: the raw-bytes path of `json()`: UTF-8, syntax, depth, prototype keys and the
+//!   schema, checked in one pass without building a tree when the schema allows it.
+//! - `fast`: the schema-driven serde visitor used by `body` (a plan of the keywords it
+//!   can check while parsing; anything else falls back to the full validator).
+
+mod body;
+mod compile;
+mod errors;
+mod fast;
+mod formats;
+mod validate;
+
+pub use body::{check_body, BodyLimits, BodyOutcome};
+pub use compile::{parse_draft, CompileError, CompileOptions, Schema};
+pub use errors::AjvError;

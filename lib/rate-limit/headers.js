@@ -1,0 +1,124 @@
+'use strict'
+// Rate-limit response headers, in express-rate-limit 8's exact formats:
+//   legacy:  X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset (epoch seconds) + Date
+//   draft-6: RateLimit-Policy "L;w=W", RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset
+//   draft-7: RateLimit-Policy "L;w=W", RateLimit "limit=L, remaining=R, reset=S"
+//   draft-8: RateLimit "\"name\"; r=R; t=S", RateLimit-Policy "\"name\"; q=L; w=W; pk=:PK:"
+//   Retry-After (seconds) on a blocked request.
+// Everything that does not change per request (the limit, the policy) is computed once.
+const crypto = require('node:crypto')
+const { OutgoingMessage } = require('node:http')
+
+// node:http's setHeader validates the name and value and lower-cases the name on every
+// call, then stores [name, value] in the response's header table. Our names are
+// constants and our values are digits and ASCII we built, so on a plain node:http (or
+// Express) response whose setHeader is node's own, we store into that table directly,
+// which is exactly what setHeader would have stored. Anything else (a wrapped setHeader,
+// a mock response) goes through res.setHeader.
+const nodeSetHeader = OutgoingMessage.prototype.setHeader
+let kOutHeaders
+
+function headerTable(res) {
+  if (res.setHeader !== nodeSetHeader || res._header) return undefined
+  if (kOutHeaders === undefined) {
+    kOutHeaders = Object.getOwnPropertySymbols(res).find((sym) => sym.description === 'kOutHeaders')
+    if (kOutHeaders === undefined) return undefined
+  }
+  let table = res[kOutHeaders]
+  if (table === null) res[kOutHeaders] = table = { __proto__: null }
+  return typeof table === 'object' ? table : undefined
+}
+
+const SUPPORTED_DRAFTS = ['draft-6', 'draft-7', 'draft-8']
+
+/** Seconds until `resetMs`, never negative; the whole window when there is no reset time. */
+function resetSeconds(windowMs, resetMs, now) {
+  if (resetMs === undefined) return Math.ceil(windowMs / 1000)
+  const delta = Math.ceil((resetMs - now) / 1000)
+  return delta > 0 ? delta : 0
+}
+
+/** draft-8's partition key: base64 of the first 12 hex digits of the key's SHA-256. */
+function partitionKey(key) {
+  const hex = crypto.createHash('sha256').update(String(key)).digest('hex').slice(0, 12)
+  return Buffer.from(hex).toString('base64')
+}
+
+// The HTTP date of the current second, made once a second rather than once a request.
+let dateSecond = NaN
+let dateText = ''
+function httpDate(now) {
+  const second = Math.floor(now / 1000)
+  if (second !== dateSecond) {
+    dateSecond = second
+    dateText = new Date(now).toUTCString()
+  }
+  return dateText
+}
+
+function appendHeader(res, name, value) {
+  const prev = res.getHeader(name)
+  res.setHeader(name, prev === undefined ? value : [].concat(prev, value))
+}
+
+/**
+ * A function `(res, limit, remaining, resetMs, now, key, name)` that writes the headers
+ * `legacy` and `draft` ask for. `constLimit` is the limit when it is a fixed number, so
+ * its strings are made once.
+ */
+function headerWriter({ legacy, draft, windowMs, constLimit }) {
+  const windowSeconds = Math.ceil(windowMs / 1000)
+  const fixed = typeof constLimit === 'number'
+  const limitText = fixed ? String(constLimit) : ''
+  const policyText = fixed ? `${constLimit};w=${windowSeconds}` : ''
+  const draftPolicy8 = fixed ? `; q=${constLimit}; w=${windowSeconds}; pk=:` : ''
+  let lastKey
+  let lastPk = ''
+
+  return function writeHeaders(res, limit, remaining, resetMs, now, key, name) {
+    if (res.headersSent) return
+    const limitStr = fixed && limit === constLimit ? limitText : String(limit)
+    const t = headerTable(res)
+    if (legacy) {
+      put(res, t, 'x-ratelimit-limit', 'X-RateLimit-Limit', limitStr)
+      put(res, t, 'x-ratelimit-remaining', 'X-RateLimit-Remaining', String(remaining))
+      if (resetMs !== undefined) {
+        put(res, t, 'date', 'Date', httpDate(now))
+        put(res, t, 'x-ratelimit-reset', 'X-RateLimit-Reset', String(Math.ceil(resetMs / 1000)))
+      }
+    }
+    if (draft === false) return
+    const reset = resetSeconds(windowMs, resetMs, now)
+    if (draft === 'draft-7') {
+      const policy = limitStr === limitText ? policyText : `${limitStr};w=${windowSeconds}`
+      put(res, t, 'ratelimit-policy', 'RateLimit-Policy', policy)
+      put(res, t, 'ratelimit', 'RateLimit', `limit=${limitStr}, remaining=${remaining}, reset=${reset}`)
+    } else if (draft === 'draft-6') {
+      const policy = limitStr === limitText ? policyText : `${limitStr};w=${windowSeconds}`
+      put(res, t, 'ratelimit-policy', 'RateLimit-Policy', policy)
+      put(res, t, 'ratelimit-limit', 'RateLimit-Limit', limitStr)
+      put(res, t, 'ratelimit-remaining', 'RateLimit-Remaining', String(remaining))
+      put(res, t, 'ratelimit-reset', 'RateLimit-Reset', String(reset))
+    } else if (draft === 'draft-8') {
+      if (key !== lastKey) {
+        lastKey = key
+        lastPk = partitionKey(key)
+      }
+      const policy = limitStr === limitText ? draftPolicy8 : `; q=${limitStr}; w=${windowSeconds}; pk=:`
+      appendHeader(res, 'RateLimit', `"${name}"; r=${remaining}; t=${reset}`)
+      appendHeader(res, 'RateLimit-Policy', `"${name}"${policy}${lastPk}:`)
+    }
+  }
+}
+
+/** Sets one header: into the header table when we have it, else through setHeader. */
+function put(res, table, lower, name, value) {
+  if (table !== undefined) table[lower] = [name, value]
+  else res.setHeader(name, value)
+}
+
+function setRetryAfter(res, seconds) {
+  if (!res.headersSent) res.setHeader('Retry-After', String(seconds))
+}
+
+module.exports = { SUPPORTED_DRAFTS, headerWriter, resetSeconds, partitionKey, setRetryAfter, httpDate }

@@ -1,0 +1,211 @@
+'use strict'
+// compile(schema, options) → (data) => boolean with ajv's `.errors`. The schema compiles
+// once in Rust (jsonschema on the linear-time regex crate); mutating options run in JS
+// on the app's own object first (mutate.js), then Rust validates the result.
+
+const native = require('../native')
+const { createMutator, pointerTo } = require('./mutate')
+
+const KNOWN = new Set([
+  'allErrors',
+  'coerceTypes',
+  'removeAdditional',
+  'useDefaults',
+  'validateFormats',
+  'schemas',
+  'draft',
+  'strict',
+  'strictSchema',
+  'strictTypes',
+  'strictTuples',
+  'strictRequired',
+  'allowUnionTypes',
+  'messages',
+  'verbose',
+  'logger',
+  'formats',
+  'ajvErrors',
+])
+// ajv options whose behaviour rampart does not have: refused at start-up, never ignored.
+const REFUSED = {
+  $data: 'the $data reference is not supported',
+  loadSchema: 'remote schemas are never fetched; add them with options.schemas',
+  jtd: 'JSON Type Definition is not supported; use JSON Schema',
+  discriminator: 'the discriminator keyword is not supported',
+  ownProperties: 'only own properties are ever validated (the value is serialized as JSON)',
+  keywords: 'custom keywords are not supported',
+  code: 'standalone code generation is not supported',
+  unicodeRegExp: 'patterns always use the Unicode-aware linear-time engine',
+}
+const ROOT_URI = 'urn:rampart:schema'
+
+/** Checks and normalises compile() options (throws at start-up on a wrong one). */
+function normalizeOptions(options) {
+  if (options === undefined || options === null) options = {}
+  if (typeof options !== 'object') throw new TypeError('rampart/validate: options must be an object')
+  for (const key of Object.keys(options)) {
+    if (Object.prototype.hasOwnProperty.call(REFUSED, key) && options[key] !== undefined) {
+      throw new TypeError(`rampart/validate: option ${key} cannot be honoured: ${REFUSED[key]}`)
+    }
+    if (!KNOWN.has(key)) throw new TypeError(`rampart/validate: unknown option ${key}`)
+  }
+  const { coerceTypes, removeAdditional } = options
+  if (coerceTypes !== undefined && typeof coerceTypes !== 'boolean' && coerceTypes !== 'array') {
+    throw new TypeError("rampart/validate: coerceTypes must be true, false or 'array'")
+  }
+  if (
+    removeAdditional !== undefined &&
+    typeof removeAdditional !== 'boolean' &&
+    removeAdditional !== 'all' &&
+    removeAdditional !== 'failing'
+  ) {
+    throw new TypeError("rampart/validate: removeAdditional must be true, false, 'all' or 'failing'")
+  }
+  if (options.useDefaults !== undefined && typeof options.useDefaults !== 'boolean') {
+    throw new TypeError('rampart/validate: useDefaults must be a boolean')
+  }
+  if (options.formats !== undefined) {
+    throw new TypeError(
+      'rampart/validate: custom formats are not supported; the contract formats are built in',
+    )
+  }
+  return {
+    allErrors: Boolean(options.allErrors),
+    coerceTypes: coerceTypes || false,
+    removeAdditional: removeAdditional || false,
+    useDefaults: Boolean(options.useDefaults),
+    validateFormats: options.validateFormats !== false,
+    schemas: normalizeSchemas(options.schemas),
+    draft: normalizeDraft(options.draft),
+  }
+}
+
+/** options.draft: the draft of a schema that has no $schema ('2020-12' default, or '07'). */
+function normalizeDraft(draft) {
+  if (draft === undefined || draft === null) return null
+  const name = String(draft)
+  if (!/^(draft-?)?(2020-12|2019-09|0?7|0?6|0?4)$/.test(name)) {
+    throw new TypeError(`rampart/validate: unknown draft ${name} (use '2020-12' or '07')`)
+  }
+  return name
+}
+
+/** options.schemas: an array of schemas with `$id`, or an object of schemas by URI. */
+function normalizeSchemas(schemas) {
+  if (schemas === undefined || schemas === null) return null
+  const out = {}
+  if (Array.isArray(schemas)) {
+    for (const s of schemas) {
+      if (!s || typeof s !== 'object' || typeof s.$id !== 'string') {
+        throw new TypeError(
+          'rampart/validate: every schema in options.schemas needs an $id (or pass an object keyed by URI)',
+        )
+      }
+      out[s.$id.replace(/#$/, '')] = s
+    }
+  } else if (typeof schemas === 'object') {
+    for (const [uri, s] of Object.entries(schemas)) out[uri.replace(/#$/, '')] = s
+  } else {
+    throw new TypeError('rampart/validate: options.schemas must be an array or an object')
+  }
+  return out
+}
+
+function compileNative(schema, opts, registry) {
+  let text
+  try {
+    text = JSON.stringify(schema)
+  } catch (err) {
+    throw new TypeError(`rampart/validate: the schema cannot be serialized as JSON: ${err.message}`)
+  }
+  if (typeof text !== 'string')
+    throw new TypeError('rampart/validate: a schema must be an object or a boolean')
+  try {
+    return native.compileSchema(
+      text,
+      opts.allErrors,
+      opts.validateFormats,
+      registry ? JSON.stringify(registry) : null,
+      opts.draft,
+    )
+  } catch (err) {
+    const e = new Error(`rampart/validate: ${err.message}`)
+    e.code = 'ERR_INVALID_SCHEMA'
+    throw e
+  }
+}
+
+/**
+ * Compiles `schema` into `(data) => boolean`; `.errors` holds ajv-shaped errors after a
+ * failure and null after a success.
+ */
+function compile(schema, options) {
+  const opts = normalizeOptions(options)
+  const handle = compileNative(schema, opts, opts.schemas)
+  const mutate = createMutator(schema, opts, opts.schemas, hooksFor(schema, opts))
+
+  function validate(data) {
+    if (mutate !== null) data = mutate(data)
+    let text
+    try {
+      text = JSON.stringify(data)
+    } catch (err) {
+      return fail(validate, 'type', `must be a JSON value (${err.message})`)
+    }
+    if (text === undefined) return fail(validate, 'type', 'must be a JSON value')
+    const out = handle.validateJson(text)
+    if (out === null) {
+      validate.errors = null
+      return true
+    }
+    if (out.charCodeAt(0) === 33 /* '!' */) return fail(validate, 'type', out.slice(1))
+    validate.errors = JSON.parse(out)
+    return false
+  }
+  validate.schema = schema
+  validate.native = handle
+  validate.options = opts
+  validate.errors = null
+  return validate
+}
+
+function fail(validate, keyword, message) {
+  validate.errors = [{ instancePath: '', schemaPath: '#', keyword, params: {}, message }]
+  return false
+}
+
+/** Native checks the mutator needs: linear-time pattern matching and sub-schema validity. */
+function hooksFor(root, opts) {
+  const patterns = new Map()
+  const subs = new WeakMap()
+  return {
+    matchPattern(pattern, key) {
+      let h = patterns.get(pattern)
+      if (h === undefined) {
+        h = native.compileSchema(JSON.stringify({ pattern }), false, false, null, null)
+        patterns.set(pattern, h)
+      }
+      return h.validateJson(JSON.stringify(key)) === null
+    },
+    isValid(sub, base, value) {
+      let h = subs.get(sub)
+      if (h === undefined) {
+        const pointer = pointerTo(base, sub) ?? ''
+        const uri = typeof base.$id === 'string' ? base.$id.replace(/#$/, '') : ROOT_URI
+        const registry = { ...(opts.schemas || {}), [uri]: base }
+        h = native.compileSchema(
+          JSON.stringify({ $ref: `${uri}#${pointer}` }),
+          false,
+          opts.validateFormats,
+          JSON.stringify(registry),
+          opts.draft,
+        )
+        subs.set(sub, h)
+      }
+      const text = JSON.stringify(value)
+      return text !== undefined && h.validateJson(text) === null
+    },
+  }
+}
+
+module.exports = { compile, normalizeOptions }

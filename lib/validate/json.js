@@ -1,0 +1,223 @@
+'use strict'
+// json(options): a drop-in for express.json() (body-parser) that reads the raw bytes,
+// checks them in Rust in one pass (UTF-8, syntax, depth, __proto__ / constructor.prototype
+// keys, and the optional schema, without building a tree), and only then lets JSON.parse
+// build req.body. Errors are body-parser's (status, type, expose) or a ValidationError.
+
+const native = require('../native')
+const { compile, normalizeOptions } = require('./compile')
+const { ValidationError, toDetails, bodyError } = require('./errors')
+const { parseLimit, typeMatcher, charsetOf, hasBody, readBody } = require('./read')
+const { report } = require('../events')
+
+const CODE_SYNTAX = 1
+const CODE_TOO_DEEP = 2
+const CODE_INVALID = 3
+const FLAG_PROTO = 16
+const PROTO_ACTIONS = new Set(['error', 'remove', 'ignore'])
+const SCHEMA_OPTIONS = ['coerceTypes', 'removeAdditional', 'useDefaults', 'validateFormats', 'schemas']
+const KNOWN = new Set([
+  'limit',
+  'type',
+  'strict',
+  'depth',
+  'protoAction',
+  'schema',
+  'strictType',
+  'inflate',
+  'reviver',
+  'verify',
+  ...SCHEMA_OPTIONS,
+])
+
+/**
+ * Checks json() options and builds `parse(buf)` → `{ body }` or an error (body-parser
+ * shaped, or a ValidationError): the whole path from raw bytes to req.body.
+ */
+function createParser(options) {
+  const opts = options || {}
+  for (const key of Object.keys(opts)) {
+    if (!KNOWN.has(key)) throw new TypeError(`rampart/validate: unknown json() option ${key}`)
+  }
+  const limit = parseLimit(opts.limit === undefined ? '100kb' : opts.limit)
+  const depth = opts.depth === undefined ? 64 : opts.depth
+  if (!Number.isInteger(depth) || depth < 1)
+    throw new TypeError('rampart/validate: depth must be a positive integer')
+  const protoAction = opts.protoAction === undefined ? 'error' : opts.protoAction
+  if (!PROTO_ACTIONS.has(protoAction)) {
+    throw new TypeError("rampart/validate: protoAction must be 'error', 'remove' or 'ignore'")
+  }
+  if (opts.reviver !== undefined && typeof opts.reviver !== 'function')
+    throw new TypeError('rampart/validate: reviver must be a function')
+  if (opts.verify !== undefined && typeof opts.verify !== 'function')
+    throw new TypeError('rampart/validate: verify must be a function')
+  const strict = opts.strict !== false
+  const inflate = opts.inflate !== false
+  const matches = typeMatcher(opts.type === undefined ? 'application/json' : opts.type)
+  const strictType = Boolean(opts.strictType) || opts.schema !== undefined
+
+  let check = null
+  let mutating = false
+  if (opts.schema !== undefined) {
+    const schemaOptions = { allErrors: true }
+    for (const key of SCHEMA_OPTIONS) if (opts[key] !== undefined) schemaOptions[key] = opts[key]
+    normalizeOptions(schemaOptions)
+    check = compile(opts.schema, schemaOptions)
+    // Mutating options act on the parsed object, so those schemas validate after JSON.parse.
+    mutating = Boolean(
+      schemaOptions.coerceTypes || schemaOptions.removeAdditional || schemaOptions.useDefaults,
+    )
+  }
+  const handle = check && !mutating ? check.native : null
+  const reviver = opts.reviver
+
+  function parse(buf) {
+    if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3)
+    if (buf.length === 0) {
+      // body-parser makes an empty body {}; a schema then judges that {}.
+      const body = {}
+      if (check !== null && !check(body)) return new ValidationError(toDetails('body', check.errors))
+      return { body }
+    }
+    if (strict) {
+      const at = firstNonSpace(buf)
+      if (at === -1) return parseFailure(buf, 'Unexpected end of JSON input')
+      const c = buf[at]
+      if (c !== 0x7b && c !== 0x5b) {
+        return parseFailure(
+          buf,
+          `Unexpected token ${String.fromCharCode(c)} in JSON at position ${at}, expected an object or an array (strict mode)`,
+        )
+      }
+    }
+    const status = handle !== null ? handle.checkBody(buf, depth) : native.scanBody(buf, depth)
+    const code = status & 15
+    if (code === CODE_SYNTAX) return parseFailure(buf)
+    if (code === CODE_TOO_DEEP) {
+      return bodyError(400, 'entity.parse.failed', `JSON nesting exceeds the depth limit of ${depth}`, {
+        body: undefined,
+      })
+    }
+    const proto = (status & FLAG_PROTO) !== 0
+    if (proto && protoAction === 'error') {
+      return bodyError(400, 'entity.parse.failed', 'Object contains forbidden prototype property')
+    }
+    if (code === CODE_INVALID) {
+      return new ValidationError(toDetails('body', JSON.parse(handle.takeErrors())))
+    }
+    const text = buf.toString('utf8')
+    let body
+    try {
+      body =
+        proto && protoAction === 'remove' ? JSON.parse(text, stripProto(reviver)) : JSON.parse(text, reviver)
+    } catch (err) {
+      return parseFailure(buf, err.message)
+    }
+    if (check !== null && handle === null && !check(body)) {
+      return new ValidationError(toDetails('body', check.errors))
+    }
+    return { body }
+  }
+
+  return { parse, limit, inflate, matches, strictType, verify: opts.verify }
+}
+
+/** Builds the body parser; throws at start-up on a wrong option. */
+function json(options) {
+  const { parse, limit, inflate, matches, strictType, verify } = createParser(options)
+
+  return function jsonParser(req, res, next) {
+    if (req._body || req.readableEnded) return next()
+    if (!('body' in req)) req.body = undefined
+    if (!hasBody(req)) return next()
+    if (!matches(req)) {
+      if (!strictType) return next()
+      return reject(
+        req,
+        next,
+        bodyError(
+          415,
+          'entity.type.unsupported',
+          `unsupported media type "${req.headers['content-type'] || ''}"; this route expects JSON`,
+        ),
+      )
+    }
+    const charset = charsetOf(req.headers['content-type'])
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      return reject(
+        req,
+        next,
+        bodyError(415, 'charset.unsupported', `unsupported charset "${charset.toUpperCase()}"`, { charset }),
+        true,
+      )
+    }
+    readBody(req, { limit, inflate }, (err, buf) => {
+      if (err) return reject(req, next, err)
+      if (verify) {
+        try {
+          verify(req, res, buf, 'utf-8')
+        } catch (e) {
+          const v = bodyError(e.status || e.statusCode || 403, 'entity.verify.failed', e.message)
+          return reject(req, next, v)
+        }
+      }
+      const out = parse(buf)
+      if (out instanceof ValidationError) {
+        report('validation.failed', req, out.message)
+        return next(out)
+      }
+      if (out instanceof Error) return reject(req, next, out)
+      req.body = out.body
+      req._body = true
+      next()
+    })
+  }
+}
+
+function reject(req, next, err, drain) {
+  report('body.rejected', req, `${err.status} ${err.type}: ${err.message}`)
+  if (drain) req.resume()
+  next(err)
+}
+
+/** body-parser's 400: JSON.parse's own message where JSON.parse fails, with `body`. */
+function parseFailure(buf, message) {
+  const text = buf.toString('utf8')
+  if (message === undefined) {
+    try {
+      JSON.parse(text)
+      message = 'Invalid UTF-8 in JSON body'
+    } catch (err) {
+      message = err.message
+    }
+  }
+  return bodyError(400, 'entity.parse.failed', message, {
+    body: text.length > 1024 ? `${text.slice(0, 1024)}…` : text,
+  })
+}
+
+function firstNonSpace(buf) {
+  for (let i = 0; i < buf.length; i++) {
+    const c = buf[i]
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return i
+  }
+  return -1
+}
+
+/** A reviver that drops `__proto__` keys and `constructor.prototype`, then runs the app's. */
+function stripProto(reviver) {
+  return function strip(key, value) {
+    if (key === '__proto__') return undefined
+    if (
+      key === 'constructor' &&
+      value !== null &&
+      typeof value === 'object' &&
+      Object.prototype.hasOwnProperty.call(value, 'prototype')
+    ) {
+      delete value.prototype
+    }
+    return reviver ? reviver.call(this, key, value) : value
+  }
+}
+
+module.exports = { json, createParser }

@@ -1,0 +1,159 @@
+//! The raw-bytes path of `json()`: one pass over the body checks UTF-8, JSON syntax, the
+//! nesting depth, prototype-pollution keys and (when the schema has a plan) the schema
+//! itself. Only when the plan is unsure is a tree built for the full validator.
+
+use serde_json::Value;
+
+use super::errors::AjvError;
+use super::fast::{Plan, Stop};
+use super::Schema;
+
+/// Limits applied to every body.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    /// Deepest nesting of objects and arrays allowed (the top-level value is depth 1).
+    pub depth: usize,
+}
+
+/// What `check_body` found.
+#[derive(Debug, PartialEq)]
+pub enum BodyOutcome {
+    /// Valid JSON (and valid for the schema, when one was given).
+    Ok {
+        /// A `__proto__` key or `constructor.prototype` was seen.
+        proto: bool,
+    },
+    /// Not JSON, or not UTF-8.
+    Syntax,
+    /// Nested deeper than the limit.
+    TooDeep,
+    /// Valid JSON that the schema rejects, with ajv-shaped errors.
+    Invalid {
+        /// A `__proto__` key or `constructor.prototype` was seen.
+        proto: bool,
+        /// The schema errors.
+        errors: Vec<AjvError>,
+    },
+}
+
+/// Checks a raw body; `schema` is optional.
+pub fn check_body(bytes: &[u8], schema: Option<&Schema>, limits: BodyLimits) -> BodyOutcome {
+    let plan = schema.and_then(|s| s.plan.as_ref());
+    let schema = match (schema, plan) {
+        (None, _) => {
+            return match Plan::scan(bytes, limits.depth) {
+                Ok(scan) => BodyOutcome::Ok { proto: scan.proto },
+                Err(Stop::TooDeep) => BodyOutcome::TooDeep,
+                Err(_) => BodyOutcome::Syntax,
+            }
+        }
+        (Some(schema), Some(plan)) => match plan.check(bytes, limits.depth) {
+            Ok(scan) => return BodyOutcome::Ok { proto: scan.proto },
+            Err(Stop::Syntax) => return BodyOutcome::Syntax,
+            Err(Stop::TooDeep) => return BodyOutcome::TooDeep,
+            // The plan is unsure: the full validator decides, and reports.
+            Err(Stop::Schema) => schema,
+        },
+        // No plan: the tree is built once, and depth and keys are read from it.
+        (Some(schema), None) => schema,
+    };
+    let value: Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) if e.to_string().contains("recursion limit") => return BodyOutcome::TooDeep,
+        Err(_) => return BodyOutcome::Syntax,
+    };
+    let (depth, proto) = shape(&value, false);
+    if depth > limits.depth {
+        return BodyOutcome::TooDeep;
+    }
+    if schema.is_valid(&value) {
+        return BodyOutcome::Ok { proto };
+    }
+    BodyOutcome::Invalid {
+        proto,
+        errors: schema.validate_value(&value),
+    }
+}
+
+/// Nesting depth of a parsed value, and whether it holds prototype-pollution keys.
+fn shape(value: &Value, in_constructor: bool) -> (usize, bool) {
+    match value {
+        Value::Array(items) => items.iter().fold((1, false), |(d, p), v| {
+            let (cd, cp) = shape(v, false);
+            (d.max(cd + 1), p || cp)
+        }),
+        Value::Object(map) => map.iter().fold((1, false), |(d, p), (k, v)| {
+            let bad = k == "__proto__" || (in_constructor && k == "prototype");
+            let (cd, cp) = shape(v, k == "constructor");
+            (d.max(cd + 1), p || bad || cp)
+        }),
+        _ => (0, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::CompileOptions;
+    use super::*;
+    use serde_json::json;
+
+    const LIMITS: BodyLimits = BodyLimits { depth: 64 };
+
+    fn schema(s: Value) -> Schema {
+        Schema::compile(
+            &s,
+            CompileOptions {
+                all_errors: true,
+                validate_formats: true,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn without_schema_checks_syntax_depth_and_keys() {
+        assert_eq!(
+            check_body(b"{\"a\":1}", None, LIMITS),
+            BodyOutcome::Ok { proto: false }
+        );
+        assert_eq!(check_body(b"{\"a\":", None, LIMITS), BodyOutcome::Syntax);
+        assert_eq!(
+            check_body(b"{\"__proto__\":{}}", None, LIMITS),
+            BodyOutcome::Ok { proto: true }
+        );
+    }
+
+    #[test]
+    fn planned_and_unplanned_schemas_agree() {
+        let planned = schema(json!({"properties": {"a": {"type": "integer"}}}));
+        assert!(planned.has_fast_path());
+        let unplanned = schema(
+            json!({"properties": {"a": {"$ref": "#/$defs/i"}}, "$defs": {"i": {"type": "integer"}}}),
+        );
+        assert!(!unplanned.has_fast_path());
+        for s in [&planned, &unplanned] {
+            assert_eq!(
+                check_body(b"{\"a\":1}", Some(s), LIMITS),
+                BodyOutcome::Ok { proto: false }
+            );
+            match check_body(b"{\"a\":\"x\",\"__proto__\":1}", Some(s), LIMITS) {
+                BodyOutcome::Invalid { proto, errors } => {
+                    assert!(proto);
+                    assert_eq!(errors[0].instance_path, "/a");
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn depth_holds_on_the_slow_path_too() {
+        let s = schema(json!({"anyOf": [true]}));
+        let deep = format!("{}{}", "[".repeat(70), "]".repeat(70));
+        assert_eq!(
+            check_body(deep.as_bytes(), Some(&s), LIMITS),
+            BodyOutcome::TooDeep
+        );
+    }
+}
