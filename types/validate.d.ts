@@ -72,8 +72,6 @@ export interface ValidationDetail {
   message: string
   /** The keyword that failed. */
   keyword: string
-  /** ajv's params for the keyword. */
-  params?: Record<string, unknown>
 }
 
 /** A request or body that does not match its schema: status 400, every failure in `details`. */

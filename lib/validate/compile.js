@@ -38,6 +38,9 @@ const REFUSED = {
   unicodeRegExp: 'patterns always use the Unicode-aware linear-time engine',
 }
 const ROOT_URI = 'urn:rampart:schema'
+// Per-request calls go through a numeric id (cheaper than a native class method); the id
+// is freed when its validator is garbage-collected.
+const released = new FinalizationRegistry((id) => native.releaseSchemaId(id))
 
 /** Checks and normalises compile() options (throws at start-up on a wrong one). */
 function normalizeOptions(options) {
@@ -142,6 +145,7 @@ function compileNative(schema, opts, registry) {
 function compile(schema, options) {
   const opts = normalizeOptions(options)
   const handle = compileNative(schema, opts, opts.schemas)
+  const id = handle.register()
   const mutate = createMutator(schema, opts, opts.schemas, hooksFor(schema, opts))
 
   function validate(data) {
@@ -153,7 +157,7 @@ function compile(schema, options) {
       return fail(validate, 'type', `must be a JSON value (${err.message})`)
     }
     if (text === undefined) return fail(validate, 'type', 'must be a JSON value')
-    const out = handle.validateJson(text)
+    const out = native.validateJsonById(id, text)
     if (out === null) {
       validate.errors = null
       return true
@@ -180,6 +184,8 @@ function compile(schema, options) {
   }
   validate.schema = schema
   validate.native = handle
+  validate.schemaId = id
+  released.register(validate, id)
   validate.options = opts
   validate.errors = null
   return validate

@@ -35,7 +35,6 @@ function toDetails(location, errors) {
     path: e.instancePath,
     message: e.message,
     keyword: e.keyword,
-    params: e.params,
   }))
 }
 

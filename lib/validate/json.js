@@ -14,6 +14,7 @@ const CODE_SYNTAX = 1
 const CODE_TOO_DEEP = 2
 const CODE_INVALID = 3
 const FLAG_PROTO = 16
+const CODE_UNKNOWN_ID = 255
 const PROTO_ACTIONS = new Set(['error', 'remove', 'ignore'])
 const SCHEMA_OPTIONS = ['coerceTypes', 'removeAdditional', 'useDefaults', 'validateFormats', 'schemas']
 const KNOWN = new Set([
@@ -68,7 +69,7 @@ function createParser(options) {
       schemaOptions.coerceTypes || schemaOptions.removeAdditional || schemaOptions.useDefaults,
     )
   }
-  const handle = check && !mutating ? check.native : null
+  const schemaId = check && !mutating ? check.schemaId : -1
   const reviver = opts.reviver
 
   function parse(buf) {
@@ -90,7 +91,9 @@ function createParser(options) {
         )
       }
     }
-    const status = handle !== null ? handle.checkBody(buf, depth) : native.scanBody(buf, depth)
+    const status = schemaId !== -1 ? native.checkBodyById(schemaId, buf, depth) : native.scanBody(buf, depth)
+    if (status === CODE_UNKNOWN_ID)
+      throw new Error('rampart/validate: internal error: schema id not registered')
     const code = status & 15
     if (code === CODE_SYNTAX) return parseFailure(buf)
     if (code === CODE_TOO_DEEP) {
@@ -103,7 +106,7 @@ function createParser(options) {
       return bodyError(400, 'entity.parse.failed', 'Object contains forbidden prototype property')
     }
     if (code === CODE_INVALID) {
-      return new ValidationError(toDetails('body', JSON.parse(handle.takeErrors())))
+      return new ValidationError(toDetails('body', JSON.parse(native.takeBodyErrors())))
     }
     const text = buf.toString('utf8')
     let body
@@ -113,7 +116,7 @@ function createParser(options) {
     } catch (err) {
       return parseFailure(buf, err.message)
     }
-    if (check !== null && handle === null && !check(body)) {
+    if (check !== null && schemaId === -1 && !check(body)) {
       return new ValidationError(toDetails('body', check.errors))
     }
     return { body }

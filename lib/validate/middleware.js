@@ -40,7 +40,7 @@ function validate(schemas, options) {
       if (data === undefined) {
         if (location === 'body') {
           details = details || []
-          details.push({ location, path: '', message: 'is required', keyword: 'required', params: {} })
+          details.push({ location, path: '', message: 'is required', keyword: 'required' })
           continue
         }
         data = {}

@@ -1,1 +1,52 @@
-//! napi bindings for the sanitize core (not implemented yet).
+//! napi bindings for the sanitize core: a compiled policy as a class, cleaning strings
+//! in and out. Options arrive as JSON already checked and merged by lib/sanitize.js.
+
+use crate::sanitize::{Policy, PolicyOptions};
+use napi_derive::napi;
+
+/// A compiled sanitization policy: compile once, clean many strings.
+#[napi]
+pub struct HtmlPolicy {
+    inner: Policy,
+}
+
+#[napi]
+impl HtmlPolicy {
+    /// Compiles complete options (JSON, sanitize-html names). Throws on an option that
+    /// cannot be honoured; this runs once, at start-up.
+    #[napi(constructor, catch_unwind)]
+    pub fn new(options_json: String) -> napi::Result<Self> {
+        let options: PolicyOptions = serde_json::from_str(&options_json)
+            .map_err(|e| napi::Error::from_reason(format!("rampart/sanitize: bad options: {e}")))?;
+        let inner = Policy::compile(&options)
+            .map_err(|e| napi::Error::from_reason(format!("rampart/sanitize: {e}")))?;
+        Ok(HtmlPolicy { inner })
+    }
+
+    /// Sanitizes one string.
+    #[napi(catch_unwind)]
+    pub fn clean(&self, input: String) -> String {
+        self.inner.clean(&input).into_owned()
+    }
+
+    /// Sanitizes many strings in one call (a request body's fields).
+    #[napi(catch_unwind)]
+    pub fn clean_many(&self, inputs: Vec<String>) -> Vec<String> {
+        inputs
+            .iter()
+            .map(|s| self.inner.clean(s).into_owned())
+            .collect()
+    }
+
+    /// `clean` with html5ever's tokenizer for everything (no byte-level lane): for tests.
+    #[napi(catch_unwind)]
+    pub fn clean_with_html5ever(&self, input: String) -> String {
+        self.inner.clean_with_html5ever(&input)
+    }
+
+    /// The same policy applied by ammonia alone: the tests' safety oracle.
+    #[napi(catch_unwind)]
+    pub fn clean_with_ammonia(&self, input: String) -> String {
+        self.inner.clean_with_ammonia(&input)
+    }
+}

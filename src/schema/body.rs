@@ -5,7 +5,8 @@
 use serde_json::Value;
 
 use super::errors::AjvError;
-use super::fast::{Plan, Stop};
+use super::plan::Plan;
+use super::walk::Stop;
 use super::Schema;
 
 /// Limits applied to every body.
@@ -57,7 +58,10 @@ pub fn check_body(bytes: &[u8], schema: Option<&Schema>, limits: BodyLimits) -> 
         // No plan: the tree is built once, and depth and keys are read from it.
         (Some(schema), None) => schema,
     };
-    let value: Value = match serde_json::from_slice(bytes) {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return BodyOutcome::Syntax;
+    };
+    let value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) if e.to_string().contains("recursion limit") => return BodyOutcome::TooDeep,
         Err(_) => return BodyOutcome::Syntax,
@@ -66,13 +70,16 @@ pub fn check_body(bytes: &[u8], schema: Option<&Schema>, limits: BodyLimits) -> 
     if depth > limits.depth {
         return BodyOutcome::TooDeep;
     }
-    if schema.is_valid(&value) {
+    // Without a plan most bodies are valid: the cheap yes/no first. After the plan doubted
+    // the body it is most likely invalid: collect the errors directly.
+    if plan.is_none() && schema.is_valid(&value) {
         return BodyOutcome::Ok { proto };
     }
-    BodyOutcome::Invalid {
-        proto,
-        errors: schema.validate_value(&value),
+    let errors = schema.validate_value(&value);
+    if errors.is_empty() {
+        return BodyOutcome::Ok { proto };
     }
+    BodyOutcome::Invalid { proto, errors }
 }
 
 /// Nesting depth of a parsed value, and whether it holds prototype-pollution keys.
@@ -128,9 +135,7 @@ mod tests {
     fn planned_and_unplanned_schemas_agree() {
         let planned = schema(json!({"properties": {"a": {"type": "integer"}}}));
         assert!(planned.has_fast_path());
-        let unplanned = schema(
-            json!({"properties": {"a": {"$ref": "#/$defs/i"}}, "$defs": {"i": {"type": "integer"}}}),
-        );
+        let unplanned = schema(json!({"properties": {"a": {"anyOf": [{"type": "integer"}]}}}));
         assert!(!unplanned.has_fast_path());
         for s in [&planned, &unplanned] {
             assert_eq!(
@@ -145,6 +150,21 @@ mod tests {
                 other => panic!("{other:?}"),
             }
         }
+    }
+
+    #[test]
+    fn a_body_the_plan_doubts_is_decided_by_the_full_validator() {
+        let s = schema(json!({"properties": {"n": {"type": "integer", "minimum": 0}}}));
+        assert!(s.has_fast_path());
+        // Beyond 2^53 the plan does not trust f64 comparisons and defers.
+        assert_eq!(
+            check_body(b"{\"n\":90071992547409930}", Some(&s), LIMITS),
+            BodyOutcome::Ok { proto: false }
+        );
+        assert!(matches!(
+            check_body(b"{\"n\":-90071992547409930}", Some(&s), LIMITS),
+            BodyOutcome::Invalid { .. }
+        ));
     }
 
     #[test]

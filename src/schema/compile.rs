@@ -9,7 +9,7 @@ use std::sync::Arc;
 use jsonschema::{Draft, PatternOptions, Retrieve, Uri, Validator};
 use serde_json::Value;
 
-use super::{fast, formats};
+use super::{formats, plan};
 
 /// Largest compiled form of one `pattern`, and of its lazy DFA cache: a hostile pattern
 /// (`(a{1000}){1000}`) fails to compile instead of eating memory.
@@ -59,7 +59,7 @@ pub struct Schema {
     pub(crate) validator: Validator,
     pub(crate) all_errors: bool,
     /// The keywords checked while parsing raw bytes, when the schema allows it.
-    pub(crate) plan: Option<fast::Plan>,
+    pub(crate) plan: Option<plan::Plan>,
 }
 
 /// Serves `$ref`s to the app's own schemas; every other URI is refused, never fetched.
@@ -118,7 +118,7 @@ impl Schema {
             .build(schema)
             .map_err(|e| CompileError(format!("invalid schema: {e}")))?;
         let plan = if options.validate_formats {
-            fast::Plan::build(schema, validator.draft())
+            plan::Plan::build(schema, validator.draft())
         } else {
             None
         };

@@ -8,15 +8,17 @@
 //! - `validate`: validating a `serde_json::Value` or a JSON string.
 //! - `body`: the raw-bytes path of `json()`: UTF-8, syntax, depth, prototype keys and the
 //!   schema, checked in one pass without building a tree when the schema allows it.
-//! - `fast`: the schema-driven serde visitor used by `body` (a plan of the keywords it
-//!   can check while parsing; anything else falls back to the full validator).
+//! - `plan`: the keywords of a schema that can be checked while parsing (none when the
+//!   schema uses others: those schemas always take the full validator).
+//! - `walk`: the schema-driven serde visitor that checks a plan on raw bytes.
 
 mod body;
 mod compile;
 mod errors;
-mod fast;
 mod formats;
+mod plan;
 mod validate;
+mod walk;
 
 pub use body::{check_body, BodyLimits, BodyOutcome};
 pub use compile::{parse_draft, CompileError, CompileOptions, Schema};

@@ -1,122 +1,17 @@
 //! The schema-driven parse: a serde `DeserializeSeed` walks raw JSON bytes and checks the
-//! schema's keywords as values stream past, so no tree is built. It only says "valid" when
-//! the full validator would; on any failure or doubt the caller re-runs the full
-//! validator (which also produces the ajv errors). Schemas using keywords this plan does not
-//! know (`$ref`, combinators, `patternProperties`, …) have no plan and always take the full
-//! path. The same walk enforces the depth limit and notes `__proto__` /
-//! `constructor.prototype` keys.
+//! plan's keywords as values stream past, so no tree is built. It only says "valid" when
+//! the full validator would; on any failure or doubt the caller re-runs the full validator
+//! (which also produces the ajv errors). The same walk enforces the depth limit and notes
+//! `__proto__` / `constructor.prototype` keys.
 
 use std::fmt;
 
-use jsonschema::{Draft, Validator};
-use regex::Regex;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 
-const NULL: u8 = 1;
-const BOOL: u8 = 2;
-const INT: u8 = 4;
-const NUM: u8 = 8;
-const STR: u8 = 16;
-const ARR: u8 = 32;
-const OBJ: u8 = 64;
-const ANY_TYPE: u8 = 127;
-/// Integers beyond this lose precision as f64: leave them to the full validator.
-const EXACT_F64: f64 = 9_007_199_254_740_992.0;
-
-/// Keywords that assert nothing, or that only matter through keywords the plan rejects.
-const ANNOTATIONS: &[&str] = &[
-    "title",
-    "description",
-    "default",
-    "examples",
-    "$comment",
-    "readOnly",
-    "writeOnly",
-    "deprecated",
-    "$defs",
-    "definitions",
-];
-
-/// The compiled plan for one schema.
-pub struct Plan {
-    root: Node,
-}
-
-enum Additional {
-    Allow,
-    Deny,
-    Schema(Box<Node>),
-}
-
-struct Node {
-    types: u8,
-    min_len: Option<u64>,
-    max_len: Option<u64>,
-    pattern: Option<Regex>,
-    format: Option<Validator>,
-    minimum: Option<f64>,
-    maximum: Option<f64>,
-    ex_minimum: Option<f64>,
-    ex_maximum: Option<f64>,
-    items: Option<Box<Node>>,
-    min_items: Option<u64>,
-    max_items: Option<u64>,
-    props: Vec<(Box<str>, Node)>,
-    required: u64,
-    additional: Additional,
-    min_props: Option<u64>,
-    max_props: Option<u64>,
-    choices: Option<Vec<Value>>,
-}
-
-static ANY: Node = Node::any();
-
-impl Node {
-    const fn any() -> Node {
-        Node {
-            types: ANY_TYPE,
-            min_len: None,
-            max_len: None,
-            pattern: None,
-            format: None,
-            minimum: None,
-            maximum: None,
-            ex_minimum: None,
-            ex_maximum: None,
-            items: None,
-            min_items: None,
-            max_items: None,
-            props: Vec::new(),
-            required: 0,
-            additional: Additional::Allow,
-            min_props: None,
-            max_props: None,
-            choices: None,
-        }
-    }
-}
-
-impl Plan {
-    /// The plan for `schema`, or `None` when it uses a keyword the plan does not check.
-    pub fn build(schema: &Value, draft: Draft) -> Option<Plan> {
-        if !matches!(draft, Draft::Draft7 | Draft::Draft202012) {
-            return None;
-        }
-        let root = node(schema, draft, true)?;
-        Some(Plan { root })
-    }
-
-    /// A plan that accepts every JSON value (used to check syntax, depth and keys only).
-    pub fn scan(bytes: &[u8], depth: usize) -> Result<Scan, Stop> {
-        run(&ANY, bytes, depth)
-    }
-
-    /// Checks `bytes` against the plan while parsing them.
-    pub fn check(&self, bytes: &[u8], depth: usize) -> Result<Scan, Stop> {
-        run(&self.root, bytes, depth)
-    }
-}
+use super::plan::{
+    find_property, Additional, Node, ANY, ARR, BOOL, EXACT_F64, INT, NULL, NUM, OBJ, STR,
+};
 
 /// What a successful walk noticed.
 #[derive(Debug, Default, Clone, Copy, PartialEq)]
@@ -136,13 +31,18 @@ pub enum Stop {
     Schema,
 }
 
-fn run(root: &Node, bytes: &[u8], depth: usize) -> Result<Scan, Stop> {
+pub(super) fn run(root: &Node, bytes: &[u8], depth: usize) -> Result<Scan, Stop> {
     let mut ctx = Ctx {
         depth_limit: depth,
         proto: false,
         stop: None,
     };
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    // One UTF-8 check over the whole body (fast on ASCII), so serde's per-string checks are
+    // skipped: `from_str` trusts its input to be UTF-8.
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        return Err(Stop::Syntax);
+    };
+    let mut de = serde_json::Deserializer::from_str(text);
     let seed = NodeSeed {
         node: root,
         ctx: &mut ctx,
@@ -157,143 +57,6 @@ fn run(root: &Node, bytes: &[u8], depth: usize) -> Result<Scan, Stop> {
             None if e.to_string().contains("recursion limit") => Stop::TooDeep,
             None => Stop::Syntax,
         }),
-    }
-}
-
-fn node(schema: &Value, draft: Draft, root: bool) -> Option<Node> {
-    let map = match schema {
-        Value::Bool(true) => return Some(Node::any()),
-        Value::Bool(false) => {
-            let mut n = Node::any();
-            n.types = 0;
-            return Some(n);
-        }
-        Value::Object(map) => map,
-        _ => return None,
-    };
-    let mut n = Node::any();
-    let mut required: Vec<&str> = Vec::new();
-    for (key, value) in map {
-        match key.as_str() {
-            k if ANNOTATIONS.contains(&k) => {}
-            "$schema" | "$id" if root => {}
-            "type" => n.types = types(value)?,
-            "minLength" => n.min_len = Some(value.as_u64()?),
-            "maxLength" => n.max_len = Some(value.as_u64()?),
-            "pattern" => {
-                let translated = jsonschema_regex::to_rust_regex(value.as_str()?).ok()?;
-                n.pattern = Some(
-                    regex::RegexBuilder::new(&translated)
-                        .size_limit(1 << 20)
-                        .dfa_size_limit(2 << 20)
-                        .build()
-                        .ok()?,
-                );
-            }
-            "format" => {
-                let name = value.as_str()?;
-                if !super::formats::CONTRACT_FORMATS.contains(&name) {
-                    return None;
-                }
-                let single = serde_json::json!({ "format": name });
-                let options = jsonschema::options()
-                    .with_draft(draft)
-                    .should_validate_formats(true);
-                n.format = Some(super::formats::register(options).build(&single).ok()?);
-            }
-            "minimum" => n.minimum = Some(value.as_f64()?),
-            "maximum" => n.maximum = Some(value.as_f64()?),
-            "exclusiveMinimum" => n.ex_minimum = Some(value.as_f64()?),
-            "exclusiveMaximum" => n.ex_maximum = Some(value.as_f64()?),
-            "items" => n.items = Some(Box::new(node(value, draft, false)?)),
-            "minItems" => n.min_items = Some(value.as_u64()?),
-            "maxItems" => n.max_items = Some(value.as_u64()?),
-            "minProperties" => n.min_props = Some(value.as_u64()?),
-            "maxProperties" => n.max_props = Some(value.as_u64()?),
-            "uniqueItems" if value == &Value::Bool(false) => {}
-            "properties" => {
-                for (name, sub) in value.as_object()? {
-                    n.props
-                        .push((name.as_str().into(), node(sub, draft, false)?));
-                }
-            }
-            "required" => {
-                for name in value.as_array()? {
-                    required.push(name.as_str()?);
-                }
-            }
-            "additionalProperties" => {
-                n.additional = match value {
-                    Value::Bool(true) => Additional::Allow,
-                    Value::Bool(false) => Additional::Deny,
-                    other => Additional::Schema(Box::new(node(other, draft, false)?)),
-                }
-            }
-            "enum" => {
-                let options = value.as_array()?;
-                if !options.iter().all(is_scalar) {
-                    return None;
-                }
-                n.choices = Some(options.clone());
-            }
-            "const" => {
-                if !is_scalar(value) {
-                    return None;
-                }
-                n.choices = Some(vec![value.clone()]);
-            }
-            _ => return None,
-        }
-    }
-    for name in required {
-        let at = match n.props.iter().position(|(p, _)| &**p == name) {
-            Some(at) => at,
-            None => {
-                // Required but unconstrained: checked for presence, validated by
-                // additionalProperties like any other extra key.
-                let extra = match &n.additional {
-                    Additional::Allow => Node::any(),
-                    Additional::Deny => return None,
-                    Additional::Schema(_) => return None,
-                };
-                n.props.push((name.into(), extra));
-                n.props.len() - 1
-            }
-        };
-        if at >= 64 {
-            return None;
-        }
-        n.required |= 1 << at;
-    }
-    Some(n)
-}
-
-fn is_scalar(v: &Value) -> bool {
-    matches!(
-        v,
-        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_)
-    )
-}
-
-fn types(value: &Value) -> Option<u8> {
-    let one = |name: &str| -> Option<u8> {
-        Some(match name {
-            "null" => NULL,
-            "boolean" => BOOL,
-            "integer" => INT,
-            "number" => NUM | INT,
-            "string" => STR,
-            "array" => ARR,
-            "object" => OBJ,
-            _ => return None,
-        })
-    };
-    match value {
-        Value::String(s) => one(s),
-        Value::Array(list) => list
-            .iter()
-            .try_fold(0u8, |acc, v| Some(acc | one(v.as_str()?)?)),
-        _ => None,
     }
 }
 
@@ -350,9 +113,7 @@ impl NodeSeed<'_, '_> {
             || n.choices
                 .as_ref()
                 .is_some_and(|c| !c.iter().any(|v| v.as_str() == Some(s)))
-            || n.format
-                .as_ref()
-                .is_some_and(|f| !f.is_valid(&Value::String(s.to_owned())))
+            || n.format.as_ref().is_some_and(|f| !f.check(s))
         {
             return self.fail();
         }
@@ -466,7 +227,7 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
             if name == "__proto__" || (self.constructor && name == "prototype") {
                 self.ctx.proto = true;
             }
-            let child = match n.props.iter().position(|(p, _)| &**p == name) {
+            let child = match find_property(&n.props, name) {
                 Some(at) => {
                     if at < 64 {
                         seen |= 1 << at;
@@ -536,7 +297,9 @@ impl<'de> Visitor<'de> for KeySeed {
 
 #[cfg(test)]
 mod tests {
+    use super::super::plan::Plan;
     use super::*;
+    use jsonschema::Draft;
     use serde_json::json;
 
     fn plan(schema: Value) -> Plan {
@@ -545,8 +308,30 @@ mod tests {
 
     #[test]
     fn unknown_keywords_have_no_plan() {
-        assert!(Plan::build(&json!({"$ref": "#/$defs/a"}), Draft::Draft202012).is_none());
+        assert!(Plan::build(&json!({"$ref": "#"}), Draft::Draft202012).is_none());
+        assert!(Plan::build(&json!({"$ref": "other.json#/a"}), Draft::Draft202012).is_none());
+        assert!(Plan::build(
+            &json!({"$defs": {"a": {"type": "integer"}}, "$ref": "#/$defs/a", "minimum": 1}),
+            Draft::Draft202012
+        )
+        .is_none());
+        assert!(Plan::build(
+            &json!({"$defs": {"t": {"properties": {"c": {"$ref": "#/$defs/t"}}}}, "$ref": "#/$defs/t"}),
+            Draft::Draft202012
+        )
+        .is_none());
         assert!(Plan::build(&json!({"anyOf": []}), Draft::Draft202012).is_none());
+    }
+
+    #[test]
+    fn local_refs_are_planned_as_their_target() {
+        let p = plan(json!({
+            "$defs": {"id": {"type": "integer", "minimum": 1}},
+            "properties": {"a": {"$ref": "#/$defs/id"}, "b": {"$ref": "#/$defs/id", "title": "B"}}
+        }));
+        assert!(p.check(br#"{"a":1,"b":2}"#, 64).is_ok());
+        assert_eq!(p.check(br#"{"a":0}"#, 64), Err(Stop::Schema));
+        assert_eq!(p.check(br#"{"b":"x"}"#, 64), Err(Stop::Schema));
     }
 
     #[test]

@@ -1,0 +1,285 @@
+'use strict'
+// rampart/sanitize API: sanitizeHtml with sanitize-html's options and defaults,
+// createSanitizer, escapeHtml, option errors, non-string input, bounded time.
+const test = require('node:test')
+const assert = require('node:assert')
+const path = require('node:path')
+const { spawnSync } = require('node:child_process')
+const sanitizeHtml = require('../lib/sanitize')
+const { createSanitizer, escapeHtml, sanitize, SanitizeOptionsError } = sanitizeHtml
+const peer = require('sanitize-html')
+
+test('require() returns sanitizeHtml itself, with the named exports as properties', () => {
+  assert.strictEqual(typeof sanitizeHtml, 'function')
+  assert.strictEqual(sanitizeHtml.sanitizeHtml, sanitizeHtml)
+  assert.strictEqual(sanitizeHtml.default, sanitizeHtml)
+  for (const name of ['createSanitizer', 'escapeHtml', 'sanitize'])
+    assert.strictEqual(typeof sanitizeHtml[name], 'function')
+  const all = require('../lib/index')
+  assert.strictEqual(all.sanitizeHtml, sanitizeHtml)
+  assert.strictEqual(all.sanitize, sanitize)
+})
+
+test('ESM import gives the same functions by name and as default', () => {
+  const code =
+    "import s, { sanitizeHtml, createSanitizer, escapeHtml, sanitize } from 'rampart/sanitize'; console.log([s === sanitizeHtml, typeof createSanitizer, typeof escapeHtml, typeof sanitize, s('<b>x</b><script>y</script>')].join())"
+  const run = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: path.join(__dirname, '..'),
+    encoding: 'utf8',
+  })
+  assert.strictEqual(run.stdout.trim(), 'true,function,function,function,<b>x</b>', run.stderr)
+})
+
+test('defaults are sanitize-html 2.x defaults', () => {
+  const d = sanitizeHtml.defaults
+  assert.deepStrictEqual([...d.allowedTags], peer.defaults.allowedTags)
+  assert.deepStrictEqual(JSON.parse(JSON.stringify(d.allowedAttributes)), peer.defaults.allowedAttributes)
+  assert.deepStrictEqual([...d.allowedSchemes], ['http', 'https', 'ftp', 'mailto', 'tel'])
+  assert.deepStrictEqual([...d.selfClosing], peer.defaults.selfClosing)
+  assert.deepStrictEqual(
+    [...d.allowedSchemesAppliedToAttributes],
+    peer.defaults.allowedSchemesAppliedToAttributes,
+  )
+  assert.strictEqual(d.allowProtocolRelative, true)
+  assert.strictEqual(d.disallowedTagsMode, 'discard')
+  assert.deepStrictEqual([...d.nonTextTags], ['script', 'style', 'textarea', 'option', 'xmp'])
+  assert.ok(Object.isFrozen(d) && Object.isFrozen(d.allowedTags))
+})
+
+test('default policy: sanitize-html output on common input', () => {
+  const cases = [
+    '<p>Hello <b>world</b></p>',
+    '<p>Great post! <b>Thanks</b><script>alert(1)</script><img src="x" onerror="alert(1)"><a href="javascript:alert(1)">click</a></p>',
+    '<a href="https://example.com" target="_blank" title="t">x</a>',
+    '<div onclick="x">a<span>b</span></div>',
+    '<br><hr>',
+    '<p>a &amp; b &lt; c</p>',
+    '<textarea><b>gone</b></textarea>kept',
+    '<style>p{}</style><xmp>x</xmp><option>o</option>after',
+    '<a href="//cdn.example.com/x">proto</a><a href="mailto:a@b.c">m</a><a href="ftp://x.test">f</a>',
+    '<a name="">empty</a>',
+    '<unknown>text</unknown><table><tr><td>c</td></tr></table>',
+  ]
+  for (const html of cases) assert.strictEqual(sanitizeHtml(html), peer(html), html)
+})
+
+test('attribute serialization matches sanitize-html (boolean, empty, escaped values)', () => {
+  const o = {
+    allowedTags: ['input', 'img', 'a', 'p'],
+    allowedAttributes: {
+      input: ['disabled', 'value', 'type'],
+      img: ['alt', 'src'],
+      a: ['href', 'download', 'title'],
+      p: ['title'],
+    },
+  }
+  const cases = [
+    '<input disabled value="" type=checkbox>',
+    '<img alt="" src=x>',
+    '<a href="/" download>x</a>',
+    '<p title="a &amp; b &lt;c&gt; &quot;d&quot; \'e\'">t</p>',
+    '<a href="https://x.test/?a=1&b=2" title=\'say "hi"\'>q</a>',
+  ]
+  for (const html of cases) assert.strictEqual(sanitizeHtml(html, o), peer(html, o), html)
+})
+
+test('img is dropped by default (sanitize-html, unlike ammonia) and kept when allowed', () => {
+  assert.strictEqual(sanitizeHtml('<img src="https://x.test/a.png" alt="a">'), '')
+  const allowed = { allowedTags: ['img'] }
+  assert.strictEqual(
+    sanitizeHtml('<img src="https://x.test/a.png" alt="a" onload="x">', allowed),
+    '<img src="https://x.test/a.png" alt="a" />',
+  )
+  assert.strictEqual(sanitizeHtml('<img src="data:image/png;base64,AA">', allowed), '<img />')
+  assert.strictEqual(
+    sanitizeHtml('<img src="data:image/png;base64,AA">', {
+      ...allowed,
+      allowedSchemesByTag: { img: ['data'] },
+    }),
+    '<img src="data:image/png;base64,AA" />',
+  )
+})
+
+test('allowedAttributes, globs, "*", false', () => {
+  const o = { allowedTags: ['p', 'a'], allowedAttributes: { '*': ['data-*'], a: ['href'] } }
+  assert.strictEqual(sanitizeHtml('<p data-id="7" id="x" onclick="y">t</p>', o), '<p data-id="7">t</p>')
+  const all = { allowedTags: ['p'], allowedAttributes: false }
+  assert.strictEqual(
+    sanitizeHtml('<p id="x" title="t" onclick="y" style="color:red">t</p>', all),
+    '<p id="x" title="t" style="color:red">t</p>',
+  )
+  assert.strictEqual(sanitizeHtml('<p style="width:expression(alert(1))">t</p>', all), '<p>t</p>')
+})
+
+test('allowedClasses keeps only the listed classes (exact and glob)', () => {
+  const o = { allowedTags: ['p', 'span'], allowedClasses: { p: ['lead', 'x-*'], '*': ['muted'] } }
+  assert.strictEqual(
+    sanitizeHtml('<p class="lead evil x-y muted">t</p>', o),
+    '<p class="lead x-y muted">t</p>',
+  )
+  assert.strictEqual(
+    sanitizeHtml('<span class="lead">t</span><span class="muted evil">u</span>', o),
+    '<span>t</span><span class="muted">u</span>',
+  )
+})
+
+test('allowedSchemes, allowedSchemesByTag, allowProtocolRelative, allowedSchemesAppliedToAttributes', () => {
+  assert.strictEqual(sanitizeHtml('<a href="ftp://x.test">f</a>', { allowedSchemes: ['https'] }), '<a>f</a>')
+  assert.strictEqual(
+    sanitizeHtml('<a href="https://x.test">f</a>', { allowedSchemesByTag: { a: ['mailto'] } }),
+    '<a>f</a>',
+  )
+  assert.strictEqual(sanitizeHtml('<a href="//x.test">f</a>', { allowProtocolRelative: false }), '<a>f</a>')
+  assert.strictEqual(
+    sanitizeHtml('<a href="/x">f</a>', { allowProtocolRelative: false }),
+    '<a href="/x">f</a>',
+  )
+  const o = {
+    allowedTags: ['div'],
+    allowedAttributes: { div: ['data-url'] },
+    allowedSchemesAppliedToAttributes: ['data-url'],
+  }
+  assert.strictEqual(
+    sanitizeHtml('<div data-url="javascript:x">a</div><div data-url="https://x.test">b</div>', o),
+    '<div>a</div><div data-url="https://x.test">b</div>',
+  )
+})
+
+test('disallowedTagsMode escape shows disallowed tags as text', () => {
+  const o = { disallowedTagsMode: 'escape' }
+  assert.strictEqual(sanitizeHtml('<script>alert(1)</script>x', o), peer('<script>alert(1)</script>x', o))
+  assert.strictEqual(
+    sanitizeHtml('<div>a<img src=x onerror=y>b</div>', o),
+    peer('<div>a<img src=x onerror=y>b</div>', o),
+  )
+})
+
+test('nonTextTags, selfClosing and transformTags (name-to-name)', () => {
+  assert.strictEqual(
+    sanitizeHtml('<aside>drop</aside><code>keep</code>', { allowedTags: [], nonTextTags: ['aside'] }),
+    'keep',
+  )
+  assert.strictEqual(sanitizeHtml('<br>', { selfClosing: [] }), '<br>')
+  assert.strictEqual(
+    sanitizeHtml('<i>a</i><b>b</b>', { transformTags: { i: 'em', b: 'strong' } }),
+    '<em>a</em><strong>b</strong>',
+  )
+  assert.strictEqual(
+    sanitizeHtml('<font>a</font>', { allowedTags: ['span'], transformTags: { font: 'span' } }),
+    '<span>a</span>',
+  )
+})
+
+test('options that cannot be honoured throw a clear error at creation', () => {
+  const bad = [
+    [{ exclusiveFilter: () => false }, /exclusiveFilter.*cannot be honoured/],
+    [{ textFilter: (t) => t }, /textFilter/],
+    [{ transformTags: { a: () => ({ tagName: 'a' }) } }, /transformTags\.a.*name-to-name/],
+    [{ allowedTags: false }, /allowedTags: false/],
+    [{ allowedTags: ['script'] }, /script/],
+    [{ allowedAttributes: { a: ['onclick'] } }, /onclick/],
+    [{ allowedAttributes: { iframe: ['srcdoc'] } }, /srcdoc/],
+    [{ allowedSchemes: ['javascript'] }, /javascript/],
+    [{ disallowedTagsMode: 'recursiveEscape' }, /disallowedTagsMode/],
+    [{ allowedStyles: { '*': {} } }, /allowedStyles/],
+    [{ allowedClasses: { p: [/x/] } }, /regular expressions/],
+    [{ allowedAttributes: { a: [{ name: 'x', values: ['y'] }] } }, /attribute names/],
+    [{ allowedTags: 'b' }, /allowedTags must be an array/],
+    [{ alowedTags: ['b'] }, /unknown option 'alowedTags'/],
+    [{ nestingLimit: 0 }, /nestingLimit/],
+  ]
+  for (const [options, message] of bad) {
+    assert.throws(
+      () => createSanitizer(options),
+      (err) =>
+        err instanceof SanitizeOptionsError &&
+        err instanceof TypeError &&
+        message.test(err.message) &&
+        err.code === 'ERR_SANITIZE_OPTIONS',
+      JSON.stringify(Object.keys(options)),
+    )
+    assert.throws(() => sanitizeHtml('plain', options), SanitizeOptionsError)
+  }
+  assert.throws(() => sanitizeHtml('x', 'strict'), SanitizeOptionsError)
+})
+
+test('non-string input gets the documented answer, never a throw', () => {
+  const values = [
+    [null, ''],
+    [undefined, ''],
+    [42, '42'],
+    [0, '0'],
+    [true, 'true'],
+    [10n, '10'],
+    [{}, ''],
+    [['<b>x</b>'], ''],
+    [() => 1, ''],
+    [Symbol('s'), ''],
+    [new Date(0), ''],
+  ]
+  for (const [input, expected] of values) {
+    assert.strictEqual(sanitizeHtml(input), expected)
+    assert.strictEqual(createSanitizer()(input), expected)
+    assert.strictEqual(escapeHtml(input), expected)
+  }
+})
+
+test('plain text comes back untouched (the fast path), markup does not', () => {
+  const plain = 'Just a comment > with "quotes" and \u00a0 spaces'
+  assert.strictEqual(sanitizeHtml(plain), plain)
+  assert.strictEqual(sanitizeHtml('a &amp; b'), 'a &amp; b')
+  assert.strictEqual(sanitizeHtml('a & b'), 'a &amp; b')
+  assert.strictEqual(sanitizeHtml('1 < 2'), '1 &lt; 2')
+})
+
+test('escapeHtml makes text safe in content and in quoted attributes', () => {
+  assert.strictEqual(
+    escapeHtml(`<a href="x" title='y'>&</a>`),
+    '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+  )
+  assert.strictEqual(escapeHtml('plain'), 'plain')
+})
+
+test('createSanitizer compiles once and sanitizeHtml caches by options object', () => {
+  const clean = createSanitizer({ allowedTags: ['b'] })
+  assert.strictEqual(clean('<b>x</b><i>y</i>'), '<b>x</b>y')
+  const options = { allowedTags: ['i'] }
+  const t0 = process.hrtime.bigint()
+  for (let i = 0; i < 2000; i++) sanitizeHtml('<i>x</i>', options)
+  const cached = Number(process.hrtime.bigint() - t0) / 2000
+  assert.strictEqual(sanitizeHtml('<i>x</i><b>y</b>', options), '<i>x</i>y')
+  // an inline literal each call still compiles once (by content)
+  for (let i = 0; i < 200; i++)
+    assert.strictEqual(sanitizeHtml('<u>x</u>', { allowedTags: ['u'] }), '<u>x</u>')
+  assert.ok(cached < 200000, `${cached} ns per cached call`)
+})
+
+test('1 MB inputs and deep nesting finish in bounded time', () => {
+  const special = createSanitizer({
+    allowedTags: [...sanitizeHtml.defaults.allowedTags, 'svg', 'math', 'style'],
+  })
+  const inputs = {
+    'deep divs': '<div>'.repeat(200000),
+    'misnested formatting': '<b><i><u><s>'.repeat(80000) + 'x',
+    'unclosed attributes': '<a href="'.repeat(100000),
+    'many links': '<a href="https://x.test/?q=1&amp;r=2" title="t">link</a> '.repeat(20000),
+    entities: '&amp;&lt;&#x41;&nbsp;'.repeat(50000),
+    'deep svg': '<svg><g>'.repeat(120000),
+    comments: '<!--'.repeat(250000),
+  }
+  for (const [name, input] of Object.entries(inputs)) {
+    assert.ok(input.length >= 900000, name)
+    for (const clean of [sanitizeHtml, special]) {
+      const t0 = Date.now()
+      const out = clean(input)
+      const ms = Date.now() - t0
+      assert.ok(typeof out === 'string' && ms < 8000, `${name}: ${ms} ms`)
+      assert.ok(!/(<div>){257}/.test(out), `${name}: nesting limit`)
+    }
+  }
+})
+
+test('the nesting limit is configurable', () => {
+  const out = sanitizeHtml('<div>'.repeat(20) + 'x', { nestingLimit: 5 })
+  assert.strictEqual(out, '<div><div><div><div><div>x</div></div></div></div></div>')
+})

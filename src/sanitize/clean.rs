@@ -1,0 +1,157 @@
+//! Cleaning a string with a compiled policy: the fast path, the streaming sanitizer, and
+//! ammonia's tree pass for policies that allow tags with special parsing rules.
+
+use super::policy::Policy;
+use super::stream;
+use std::borrow::Cow;
+
+/// Whether `input` can hold markup or character references at all.
+pub fn needs_cleaning(input: &str) -> bool {
+    memchr::memchr2(b'<', b'&', input.as_bytes()).is_some()
+}
+
+impl Policy {
+    /// Sanitizes `input`. A string with no `<` and no `&` is returned untouched.
+    pub fn clean<'a>(&self, input: &'a str) -> Cow<'a, str> {
+        if !needs_cleaning(input) {
+            return Cow::Borrowed(input);
+        }
+        let streamed = stream::sanitize(self, input, true);
+        if self.tree_pass {
+            Cow::Owned(self.ammonia.clean(&streamed).to_string())
+        } else {
+            Cow::Owned(streamed)
+        }
+    }
+
+    /// `clean` without the byte-level lane (html5ever's tokenizer for everything): what the
+    /// tests compare the lane against.
+    pub fn clean_with_html5ever(&self, input: &str) -> String {
+        let streamed = stream::sanitize(self, input, false);
+        if self.tree_pass {
+            self.ammonia.clean(&streamed).to_string()
+        } else {
+            streamed
+        }
+    }
+
+    /// The same policy applied by ammonia alone (parse tree, ammonia's serializer), with no
+    /// fast path and no streaming: the safety oracle the tests compare `clean` against.
+    /// `transformTags`, escape mode and the nesting limit are not applied here.
+    pub fn clean_with_ammonia(&self, input: &str) -> String {
+        self.ammonia.clean(input).to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::options::{DisallowedTagsMode, PolicyOptions};
+    use super::*;
+
+    fn defaults() -> Policy {
+        Policy::sanitize_html_defaults()
+    }
+
+    #[test]
+    fn plain_text_is_returned_untouched() {
+        let p = defaults();
+        assert!(matches!(p.clean("just text > here"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn keeps_allowed_markup_and_drops_the_rest() {
+        let p = defaults();
+        let out = p.clean(r#"<p>Hi <b>there</b><script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:alert(1)" onclick="x">l</a></p>"#);
+        assert_eq!(out, "<p>Hi <b>there</b><a>l</a></p>");
+        assert_eq!(
+            p.clean("<textarea><b>x</b></textarea>y&amp;<i>z"),
+            "y&amp;<i>z</i>"
+        );
+        assert_eq!(p.clean("<p>a<p>b"), "<p>a</p><p>b</p>");
+        assert_eq!(p.clean("<br><hr/>"), "<br /><hr />");
+        let mut o = PolicyOptions::sanitize_html_defaults();
+        o.allowed_tags.push("input".into());
+        o.allowed_attributes
+            .as_mut()
+            .unwrap()
+            .insert("input".into(), vec!["disabled".into()]);
+        o.allowed_attributes
+            .as_mut()
+            .unwrap()
+            .insert("img".into(), vec!["alt".into()]);
+        o.allowed_tags.push("img".into());
+        let with_inputs = Policy::compile(&o).unwrap();
+        assert_eq!(
+            with_inputs.clean(r#"<input disabled><img alt="">"#),
+            r#"<input disabled /><img alt="" />"#
+        );
+        assert_eq!(
+            p.clean(r#"<a href="https://x.test/?a=1&amp;b=&quot;">x</a>"#),
+            r#"<a href="https://x.test/?a=1&amp;b=&quot;">x</a>"#
+        );
+    }
+
+    #[test]
+    fn escape_mode_shows_disallowed_tags_as_text() {
+        let mut o = PolicyOptions::sanitize_html_defaults();
+        o.disallowed_tags_mode = DisallowedTagsMode::Escape;
+        let p = Policy::compile(&o).unwrap();
+        assert_eq!(
+            p.clean("<script>alert(1)</script><b>x</b>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;<b>x</b>"
+        );
+    }
+
+    #[test]
+    fn transform_tags_renames_before_the_allowlist() {
+        let mut o = PolicyOptions::sanitize_html_defaults();
+        o.transform_tags.insert("i".into(), "em".into());
+        o.transform_tags.insert("font".into(), "span".into());
+        let p = Policy::compile(&o).unwrap();
+        assert_eq!(
+            p.clean("<i>a</i><font>b</font>"),
+            "<em>a</em><span>b</span>"
+        );
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let p = defaults();
+        let deep = "<div>".repeat(100_000) + "x";
+        let out = p.clean(&deep);
+        assert_eq!(out.matches("<div>").count(), 256);
+        assert!(out.contains('x'));
+    }
+
+    #[test]
+    fn tree_pass_policies_stay_safe() {
+        let mut o = PolicyOptions::sanitize_html_defaults();
+        o.allowed_tags
+            .extend(["svg".to_string(), "style".to_string(), "iframe".to_string()]);
+        let p = Policy::compile(&o).unwrap();
+        let out = p.clean("<svg><style><img src=x onerror=alert(1)></style></svg><iframe srcdoc='<script>x</script>'></iframe>");
+        assert!(!out.contains("<img") && !out.contains("srcdoc"), "{out}");
+    }
+
+    #[test]
+    fn the_byte_lane_matches_html5ever() {
+        let p = defaults();
+        for input in [
+            "<p class=x>a &amp; b<br>c</p><!-- c --><b>d",
+            "<script>if (a < b) x()</script><style>p{}</style>t<textarea>&lt;</textarea>",
+            r#"<a href="https://x.test/?a=1&amp;b=2" title='t'>l</a><a href=/x>y</a>"#,
+            "<script><!--<script>x</script>--></script>after",
+            "< p>x</ p>y</>z<?php x ?>w<!DOCTYPE html>v",
+            "<a b=c d='e' f=\"g\"/h>i<A HREF=\"javascript:x\">j</A>",
+        ] {
+            assert_eq!(p.clean(input), p.clean_with_html5ever(input), "{input}");
+        }
+    }
+
+    #[test]
+    fn ammonia_oracle_agrees_on_simple_markup() {
+        let p = defaults();
+        let input = r#"<p>Hello <a href="https://x.test">world</a> <b>bold</b></p>"#;
+        assert_eq!(p.clean(input), p.clean_with_ammonia(input));
+    }
+}

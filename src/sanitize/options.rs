@@ -1,0 +1,144 @@
+//! The options a policy is compiled from: sanitize-html's names, already merged with the
+//! defaults and checked by the JavaScript layer, so every field is present here.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// What happens to a tag that is not allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DisallowedTagsMode {
+    /// Drop the tag, keep its text (drop the text too for `non_text_tags`).
+    Discard,
+    /// Keep the tag as visible, escaped text.
+    Escape,
+}
+
+/// A complete policy description (sanitize-html option names, camelCase in JSON).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PolicyOptions {
+    pub allowed_tags: Vec<String>,
+    /// `None` allows every attribute (sanitize-html's `allowedAttributes: false`); event
+    /// handlers and `srcdoc` are removed all the same.
+    pub allowed_attributes: Option<HashMap<String, Vec<String>>>,
+    pub allowed_classes: HashMap<String, Vec<String>>,
+    pub allowed_schemes: Vec<String>,
+    pub allowed_schemes_by_tag: HashMap<String, Vec<String>>,
+    pub allowed_schemes_applied_to_attributes: Vec<String>,
+    pub allow_protocol_relative: bool,
+    pub disallowed_tags_mode: DisallowedTagsMode,
+    pub non_text_tags: Vec<String>,
+    pub self_closing: Vec<String>,
+    pub transform_tags: HashMap<String, String>,
+    pub non_boolean_attributes: Vec<String>,
+    pub allowed_empty_attributes: Vec<String>,
+    /// Open allowed elements deeper than this are dropped (their text is kept).
+    pub nesting_limit: usize,
+}
+
+impl PolicyOptions {
+    /// sanitize-html's defaults, with rampart's nesting limit.
+    pub fn sanitize_html_defaults() -> Self {
+        let strings = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut attrs = HashMap::new();
+        attrs.insert("a".to_string(), strings(&["href", "name", "target"]));
+        attrs.insert(
+            "img".to_string(),
+            strings(&[
+                "src", "srcset", "alt", "title", "width", "height", "loading",
+            ]),
+        );
+        PolicyOptions {
+            allowed_tags: strings(DEFAULT_TAGS),
+            allowed_attributes: Some(attrs),
+            allowed_classes: HashMap::new(),
+            allowed_schemes: strings(&["http", "https", "ftp", "mailto", "tel"]),
+            allowed_schemes_by_tag: HashMap::new(),
+            allowed_schemes_applied_to_attributes: strings(&["href", "src", "cite"]),
+            allow_protocol_relative: true,
+            disallowed_tags_mode: DisallowedTagsMode::Discard,
+            non_text_tags: strings(&["script", "style", "textarea", "option", "xmp"]),
+            self_closing: strings(&[
+                "img", "br", "hr", "area", "base", "basefont", "input", "link", "meta",
+            ]),
+            transform_tags: HashMap::new(),
+            non_boolean_attributes: Vec::new(),
+            allowed_empty_attributes: strings(&["alt"]),
+            nesting_limit: 256,
+        }
+    }
+}
+
+const DEFAULT_TAGS: &[&str] = &[
+    "address",
+    "article",
+    "aside",
+    "footer",
+    "header",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hgroup",
+    "main",
+    "nav",
+    "section",
+    "blockquote",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "hr",
+    "li",
+    "menu",
+    "ol",
+    "p",
+    "pre",
+    "ul",
+    "a",
+    "abbr",
+    "b",
+    "bdi",
+    "bdo",
+    "br",
+    "cite",
+    "code",
+    "data",
+    "dfn",
+    "em",
+    "i",
+    "kbd",
+    "mark",
+    "q",
+    "rb",
+    "rp",
+    "rt",
+    "rtc",
+    "ruby",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "time",
+    "u",
+    "var",
+    "wbr",
+    "caption",
+    "col",
+    "colgroup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "tr",
+];

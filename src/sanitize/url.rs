@@ -1,0 +1,239 @@
+//! URL checks for attributes that hold URLs: the scheme is found the way the WHATWG URL
+//! parser (browsers, the `url` crate) finds it, then checked against the allowlist.
+
+use super::names::{NameMap, NameSet};
+
+/// Attributes that navigate or submit: a `data:` URL is never allowed in them.
+const NAVIGATION_ATTRS: &[&str] = &["href", "xlink:href", "action", "formaction"];
+
+/// URL-bearing attributes ammonia always checks, whatever the options say.
+const ALWAYS_URL_ATTRS: &[&str] = &[
+    "href",
+    "xlink:href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "ping",
+    "poster",
+    "cite",
+    "background",
+    "longdesc",
+    "usemap",
+    "codebase",
+    "classid",
+    "archive",
+    "profile",
+    "manifest",
+    "dynsrc",
+    "lowsrc",
+    "itemid",
+];
+
+pub(crate) struct UrlPolicy {
+    schemes: NameSet,
+    schemes_by_tag: NameMap<NameSet>,
+    url_attrs: NameSet,
+    allow_protocol_relative: bool,
+}
+
+impl UrlPolicy {
+    pub(crate) fn new(
+        schemes: &[String],
+        schemes_by_tag: &[(String, Vec<String>)],
+        applied_to: &[String],
+        allow_protocol_relative: bool,
+    ) -> Self {
+        let mut url_attrs = NameSet::from_iter(applied_to.iter().map(|s| s.as_str()));
+        for a in ALWAYS_URL_ATTRS {
+            url_attrs.insert(a);
+        }
+        let lower = |list: &Vec<String>| {
+            NameSet::from_iter(
+                list.iter()
+                    .map(|s| s.to_ascii_lowercase())
+                    .collect::<Vec<_>>()
+                    .iter()
+                    .map(|s| s.as_str()),
+            )
+        };
+        let mut by_tag = NameMap::default();
+        for (tag, list) in schemes_by_tag {
+            by_tag.insert(tag, lower(list));
+        }
+        UrlPolicy {
+            schemes: lower(&schemes.to_vec()),
+            schemes_by_tag: by_tag,
+            url_attrs,
+            allow_protocol_relative,
+        }
+    }
+
+    /// Every scheme any tag may use (for ammonia's own check).
+    pub(crate) fn all_schemes(&self) -> Vec<String> {
+        let mut all: Vec<String> = self.schemes.iter().map(|s| s.to_string()).collect();
+        for (_, set) in self.schemes_by_tag.iter() {
+            all.extend(set.iter().map(|s| s.to_string()));
+        }
+        all.retain(|s| s != "javascript" && s != "vbscript");
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    pub(crate) fn is_url_attr(&self, attr: &str) -> bool {
+        self.url_attrs.contains(attr)
+    }
+
+    /// Whether `value`, the URL in attribute `attr` of `tag`, may stay.
+    pub(crate) fn allows(&self, tag: &str, attr: &str, value: &str) -> bool {
+        match scheme_of(value) {
+            Scheme::Relative { protocol_relative } => {
+                !protocol_relative || self.allow_protocol_relative
+            }
+            Scheme::Absolute(scheme) => {
+                if scheme == "javascript" || scheme == "vbscript" {
+                    return false;
+                }
+                if scheme == "data" && NAVIGATION_ATTRS.contains(&attr) {
+                    return false;
+                }
+                let allowed = self.schemes_by_tag.get(tag).unwrap_or(&self.schemes);
+                // ammonia also drops an absolute URL the URL parser rejects; so do we.
+                allowed.contains(&scheme) && ammonia::Url::parse(value).is_ok()
+            }
+        }
+    }
+
+    /// `srcset`: a comma-separated list of `url [descriptor]`; every URL must pass.
+    pub(crate) fn allows_srcset(&self, tag: &str, attr: &str, value: &str) -> bool {
+        value.split(',').all(|candidate| {
+            let url = candidate
+                .trim_matches(is_html_space)
+                .split(is_html_space)
+                .next()
+                .unwrap_or("");
+            url.is_empty() || self.allows(tag, attr, url)
+        })
+    }
+}
+
+fn is_html_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c')
+}
+
+#[derive(Debug, PartialEq)]
+enum Scheme {
+    Relative { protocol_relative: bool },
+    Absolute(String),
+}
+
+/// The WHATWG URL parser's view of the scheme: leading C0 controls and spaces are trimmed,
+/// tabs and newlines anywhere are removed, then `[A-Za-z][A-Za-z0-9+.-]*:` is a scheme.
+fn scheme_of(value: &str) -> Scheme {
+    let mut chars = value
+        .chars()
+        .skip_while(|&c| c <= ' ')
+        .filter(|&c| !matches!(c, '\t' | '\n' | '\r'));
+    let mut scheme = String::new();
+    let first = chars.next();
+    match first {
+        Some(c) if c.is_ascii_alphabetic() => scheme.push(c.to_ascii_lowercase()),
+        Some(c) => {
+            let second = chars.next();
+            return Scheme::Relative {
+                protocol_relative: matches!(c, '/' | '\\') && matches!(second, Some('/' | '\\')),
+            };
+        }
+        None => {
+            return Scheme::Relative {
+                protocol_relative: false,
+            }
+        }
+    }
+    for c in chars {
+        if c == ':' {
+            return Scheme::Absolute(scheme);
+        }
+        if c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.') {
+            scheme.push(c.to_ascii_lowercase());
+        } else {
+            break;
+        }
+    }
+    Scheme::Relative {
+        protocol_relative: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(protocol_relative: bool) -> UrlPolicy {
+        let s = |l: &[&str]| l.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        UrlPolicy::new(
+            &s(&["http", "https", "mailto"]),
+            &[("img".to_string(), s(&["data", "https"]))],
+            &s(&["href", "src"]),
+            protocol_relative,
+        )
+    }
+
+    #[test]
+    fn finds_schemes_like_a_browser() {
+        assert_eq!(
+            scheme_of("JaVaScRiPt:alert(1)"),
+            Scheme::Absolute("javascript".into())
+        );
+        assert_eq!(
+            scheme_of(" \x01java\tscr\nipt:x"),
+            Scheme::Absolute("javascript".into())
+        );
+        assert_eq!(
+            scheme_of("/path:x"),
+            Scheme::Relative {
+                protocol_relative: false
+            }
+        );
+        assert_eq!(
+            scheme_of("//evil.com"),
+            Scheme::Relative {
+                protocol_relative: true
+            }
+        );
+        assert_eq!(
+            scheme_of("\\/evil.com"),
+            Scheme::Relative {
+                protocol_relative: true
+            }
+        );
+        assert_eq!(
+            scheme_of("a b:c"),
+            Scheme::Relative {
+                protocol_relative: false
+            }
+        );
+    }
+
+    #[test]
+    fn checks_schemes_per_tag() {
+        let p = policy(true);
+        assert!(p.allows("a", "href", "https://example.com/"));
+        assert!(p.allows("a", "href", "/relative?q=1"));
+        assert!(!p.allows("a", "href", "javascript:alert(1)"));
+        assert!(!p.allows("a", "href", "ftp://example.com"));
+        assert!(!p.allows("a", "href", "data:text/html,x"));
+        assert!(p.allows("img", "src", "data:image/png;base64,AAAA"));
+        assert!(!p.allows("img", "src", "http://example.com/x.png"));
+        assert!(p.allows("a", "href", "//cdn.example.com"));
+        assert!(!policy(false).allows("a", "href", "//cdn.example.com"));
+    }
+
+    #[test]
+    fn checks_every_srcset_candidate() {
+        let p = policy(true);
+        assert!(p.allows_srcset("img", "srcset", "a.png 1x, https://x.test/b.png 2x"));
+        assert!(!p.allows_srcset("img", "srcset", "a.png 1x, javascript:alert(1) 2x"));
+    }
+}

@@ -1,0 +1,325 @@
+//! The plan: which of a schema's keywords can be checked while raw JSON streams past
+//! (`walk`), compiled once per schema. A schema using any keyword the plan does not know
+//! (`$ref`, combinators, `patternProperties`, …) has no plan and always takes the full
+//! validator.
+
+use jsonschema::{Draft, Validator};
+use regex::Regex;
+use serde_json::Value;
+
+use super::walk::{run, Scan, Stop};
+
+pub(super) const NULL: u8 = 1;
+pub(super) const BOOL: u8 = 2;
+pub(super) const INT: u8 = 4;
+pub(super) const NUM: u8 = 8;
+pub(super) const STR: u8 = 16;
+pub(super) const ARR: u8 = 32;
+pub(super) const OBJ: u8 = 64;
+const ANY_TYPE: u8 = 127;
+/// Integers beyond this lose precision as f64: leave them to the full validator.
+pub(super) const EXACT_F64: f64 = 9_007_199_254_740_992.0;
+
+/// Keywords that assert nothing, or that only matter through keywords the plan rejects.
+const ANNOTATIONS: &[&str] = &[
+    "title",
+    "description",
+    "default",
+    "examples",
+    "$comment",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+    "$defs",
+    "definitions",
+];
+
+/// A `format` check: a quick test for the common case, then the engine's own check.
+pub(super) struct FormatCheck {
+    quick: Option<fn(&str) -> bool>,
+    full: Validator,
+}
+
+impl FormatCheck {
+    pub(super) fn check(&self, s: &str) -> bool {
+        self.quick.is_some_and(|quick| quick(s)) || self.full.is_valid(&Value::String(s.to_owned()))
+    }
+}
+
+/// The compiled plan for one schema.
+pub struct Plan {
+    root: Node,
+}
+
+pub(super) enum Additional {
+    Allow,
+    Deny,
+    Schema(Box<Node>),
+}
+
+pub(super) struct Node {
+    pub(super) types: u8,
+    pub(super) min_len: Option<u64>,
+    pub(super) max_len: Option<u64>,
+    pub(super) pattern: Option<Regex>,
+    pub(super) format: Option<FormatCheck>,
+    pub(super) minimum: Option<f64>,
+    pub(super) maximum: Option<f64>,
+    pub(super) ex_minimum: Option<f64>,
+    pub(super) ex_maximum: Option<f64>,
+    pub(super) items: Option<Box<Node>>,
+    pub(super) min_items: Option<u64>,
+    pub(super) max_items: Option<u64>,
+    pub(super) props: Vec<(Box<str>, Node)>,
+    pub(super) required: u64,
+    pub(super) additional: Additional,
+    pub(super) min_props: Option<u64>,
+    pub(super) max_props: Option<u64>,
+    pub(super) choices: Option<Vec<Value>>,
+}
+
+pub(super) static ANY: Node = Node::any();
+
+impl Node {
+    const fn any() -> Node {
+        Node {
+            types: ANY_TYPE,
+            min_len: None,
+            max_len: None,
+            pattern: None,
+            format: None,
+            minimum: None,
+            maximum: None,
+            ex_minimum: None,
+            ex_maximum: None,
+            items: None,
+            min_items: None,
+            max_items: None,
+            props: Vec::new(),
+            required: 0,
+            additional: Additional::Allow,
+            min_props: None,
+            max_props: None,
+            choices: None,
+        }
+    }
+}
+
+impl Plan {
+    /// The plan for `schema`, or `None` when it uses a keyword the plan does not check.
+    pub fn build(schema: &Value, draft: Draft) -> Option<Plan> {
+        if !matches!(draft, Draft::Draft7 | Draft::Draft202012) {
+            return None;
+        }
+        let mut build = Build {
+            draft,
+            root: schema,
+            refs: Vec::new(),
+        };
+        let root = node(schema, &mut build, true)?;
+        Some(Plan { root })
+    }
+
+    /// A plan that accepts every JSON value (used to check syntax, depth and keys only).
+    pub fn scan(bytes: &[u8], depth: usize) -> Result<Scan, Stop> {
+        run(&ANY, bytes, depth)
+    }
+
+    /// Checks `bytes` against the plan while parsing them.
+    pub fn check(&self, bytes: &[u8], depth: usize) -> Result<Scan, Stop> {
+        run(&self.root, bytes, depth)
+    }
+}
+
+/// What building a plan needs besides the current subschema.
+struct Build<'s> {
+    draft: Draft,
+    /// The whole schema, for local `$ref`s.
+    root: &'s Value,
+    /// The `$ref` pointers being followed now: a cycle (a recursive schema) has no plan.
+    refs: Vec<&'s str>,
+}
+
+/// Most `$ref`s the plan follows in one chain.
+const MAX_REF_CHAIN: usize = 32;
+
+fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool) -> Option<Node> {
+    let map = match schema {
+        Value::Bool(true) => return Some(Node::any()),
+        Value::Bool(false) => {
+            let mut n = Node::any();
+            n.types = 0;
+            return Some(n);
+        }
+        Value::Object(map) => map,
+        _ => return None,
+    };
+    if let Some(reference) = map.get("$ref") {
+        return local_ref(reference, map, b, root);
+    }
+    let mut n = Node::any();
+    let mut required: Vec<&str> = Vec::new();
+    for (key, value) in map {
+        match key.as_str() {
+            k if ANNOTATIONS.contains(&k) => {}
+            "$schema" | "$id" if root => {}
+            "type" => n.types = types(value)?,
+            "minLength" => n.min_len = Some(value.as_u64()?),
+            "maxLength" => n.max_len = Some(value.as_u64()?),
+            "pattern" => {
+                let translated = jsonschema_regex::to_rust_regex(value.as_str()?).ok()?;
+                n.pattern = Some(
+                    regex::RegexBuilder::new(&translated)
+                        .size_limit(1 << 20)
+                        .dfa_size_limit(2 << 20)
+                        .build()
+                        .ok()?,
+                );
+            }
+            "format" => {
+                let name = value.as_str()?;
+                if !super::formats::CONTRACT_FORMATS.contains(&name) {
+                    return None;
+                }
+                let single = serde_json::json!({ "format": name });
+                let options = jsonschema::options()
+                    .with_draft(b.draft)
+                    .should_validate_formats(true);
+                n.format = Some(FormatCheck {
+                    quick: (name == "email")
+                        .then_some(super::formats::is_plain_email as fn(&str) -> bool),
+                    full: super::formats::register(options).build(&single).ok()?,
+                });
+            }
+            "minimum" => n.minimum = Some(value.as_f64()?),
+            "maximum" => n.maximum = Some(value.as_f64()?),
+            "exclusiveMinimum" => n.ex_minimum = Some(value.as_f64()?),
+            "exclusiveMaximum" => n.ex_maximum = Some(value.as_f64()?),
+            "items" => n.items = Some(Box::new(node(value, b, false)?)),
+            "minItems" => n.min_items = Some(value.as_u64()?),
+            "maxItems" => n.max_items = Some(value.as_u64()?),
+            "minProperties" => n.min_props = Some(value.as_u64()?),
+            "maxProperties" => n.max_props = Some(value.as_u64()?),
+            "uniqueItems" if value == &Value::Bool(false) => {}
+            "properties" => {
+                for (name, sub) in value.as_object()? {
+                    n.props.push((name.as_str().into(), node(sub, b, false)?));
+                }
+            }
+            "required" => {
+                for name in value.as_array()? {
+                    required.push(name.as_str()?);
+                }
+            }
+            "additionalProperties" => {
+                n.additional = match value {
+                    Value::Bool(true) => Additional::Allow,
+                    Value::Bool(false) => Additional::Deny,
+                    other => Additional::Schema(Box::new(node(other, b, false)?)),
+                }
+            }
+            "enum" => {
+                let options = value.as_array()?;
+                if !options.iter().all(is_scalar) {
+                    return None;
+                }
+                n.choices = Some(options.clone());
+            }
+            "const" => {
+                if !is_scalar(value) {
+                    return None;
+                }
+                n.choices = Some(vec![value.clone()]);
+            }
+            _ => return None,
+        }
+    }
+    for name in required {
+        let at = match n.props.iter().position(|(p, _)| &**p == name) {
+            Some(at) => at,
+            None => {
+                // Required but unconstrained: checked for presence, validated by
+                // additionalProperties like any other extra key.
+                let extra = match &n.additional {
+                    Additional::Allow => Node::any(),
+                    Additional::Deny => return None,
+                    Additional::Schema(_) => return None,
+                };
+                n.props.push((name.into(), extra));
+                n.props.len() - 1
+            }
+        };
+        if at >= 64 {
+            return None;
+        }
+        n.required |= 1 << at;
+    }
+    Some(n)
+}
+
+/// A subschema that is only a local `$ref` (`#/$defs/...`, plus annotations) is planned as
+/// its target. Anything else about `$ref` — siblings, other documents, anchors, percent
+/// escapes, recursion — leaves the schema without a plan.
+fn local_ref<'s>(
+    reference: &'s Value,
+    map: &'s serde_json::Map<String, Value>,
+    b: &mut Build<'s>,
+    root: bool,
+) -> Option<Node> {
+    let only_ref = map.keys().all(|k| {
+        k == "$ref" || ANNOTATIONS.contains(&k.as_str()) || (root && (k == "$schema" || k == "$id"))
+    });
+    let pointer = reference.as_str()?.strip_prefix('#')?;
+    if !only_ref
+        || pointer.contains('%')
+        || (!pointer.is_empty() && !pointer.starts_with('/'))
+        || b.refs.contains(&pointer)
+        || b.refs.len() >= MAX_REF_CHAIN
+    {
+        return None;
+    }
+    let target = b.root.pointer(pointer)?;
+    b.refs.push(pointer);
+    let planned = node(target, b, false);
+    b.refs.pop();
+    planned
+}
+
+/// The index of `name` among `props`: length and first byte first, so most misses skip
+/// the byte comparison.
+#[inline]
+pub(super) fn find_property(props: &[(Box<str>, Node)], name: &str) -> Option<usize> {
+    let (len, first) = (name.len(), name.as_bytes().first().copied());
+    props
+        .iter()
+        .position(|(p, _)| p.len() == len && p.as_bytes().first().copied() == first && &**p == name)
+}
+
+fn is_scalar(v: &Value) -> bool {
+    matches!(
+        v,
+        Value::Null | Value::Bool(_) | Value::Number(_) | Value::String(_)
+    )
+}
+
+fn types(value: &Value) -> Option<u8> {
+    let one = |name: &str| -> Option<u8> {
+        Some(match name {
+            "null" => NULL,
+            "boolean" => BOOL,
+            "integer" => INT,
+            "number" => NUM | INT,
+            "string" => STR,
+            "array" => ARR,
+            "object" => OBJ,
+            _ => return None,
+        })
+    };
+    match value {
+        Value::String(s) => one(s),
+        Value::Array(list) => list
+            .iter()
+            .try_fold(0u8, |acc, v| Some(acc | one(v.as_str()?)?)),
+        _ => None,
+    }
+}
