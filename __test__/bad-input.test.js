@@ -94,8 +94,11 @@ const subpaths = {
   headers: require('../lib/headers'),
   cors: require('../lib/cors'),
   errors: require('../lib/errors'),
+  sanitize: require('../lib/sanitize'),
+  jwt: require('../lib/jwt'),
   root: require('../lib/index'),
 }
+const landed = (name) => Object.keys(subpaths[name]).length > 0 || typeof subpaths[name] === 'function'
 const { ValidationError } = subpaths.validate
 const silent = { error() {}, warn() {}, info() {} }
 
@@ -139,6 +142,20 @@ const calls = {
   'errors.HttpError': (v) => new subpaths.errors.HttpError(v, v),
   'root.fortify': (v) => subpaths.root.fortify(v),
 }
+const isString = (v, what) => assert.strictEqual(typeof v, 'string', `${what} returns a string`)
+if (landed('sanitize')) {
+  const sz = subpaths.sanitize
+  Object.assign(calls, {
+    'sanitize.sanitizeHtml(data)': (v) => isString(sz.sanitizeHtml(v), 'sanitizeHtml'),
+    'sanitize.sanitizeHtml(options)': (v) =>
+      isString(sz.sanitizeHtml('<b onclick=x>hi</b>', v), 'sanitizeHtml'),
+    'sanitize.createSanitizer': (v) => sz.createSanitizer(v),
+    'sanitize.createSanitizer()(data)': (v) =>
+      isString(sz.createSanitizer({ allowedTags: ['a'] })(v), 'a sanitizer'),
+    'sanitize.escapeHtml': (v) => isString(sz.escapeHtml(v), 'escapeHtml'),
+    'sanitize.sanitize': (v) => sz.sanitize(v),
+  })
+}
 for (const name of Object.keys(subpaths.headers)) {
   if (typeof subpaths.headers[name] === 'function')
     calls[`headers.${name}`] = (v) => subpaths.headers[name](v)
@@ -150,6 +167,9 @@ for (const name of Object.keys(subpaths.headers)) {
 // Calls made at start-up (options in) may also throw a plain Error saying what to change,
 // as helmet and cors do and as the contract says ("fails loudly at start-up").
 const RUNTIME = new Set([
+  'sanitize.sanitizeHtml(data)',
+  'sanitize.createSanitizer()(data)',
+  'sanitize.escapeHtml',
   'validate.compile()(data)',
   'validate.compile(useDefaults)(data)',
   'rate-limit.MemoryStore.increment',
@@ -238,6 +258,11 @@ function runMiddleware(mw, shape, { body, errorArg } = {}) {
 }
 
 const middlewares = {
+  ...(landed('sanitize') && {
+    'sanitize.sanitize(text)': subpaths.sanitize.sanitize({ query: true, params: true }),
+    'sanitize.sanitize(html)': subpaths.sanitize.sanitize({ mode: 'html', query: true }),
+    'sanitize.sanitize(escape,fields)': subpaths.sanitize.sanitize({ mode: 'escape', fields: ['a', 'list'] }),
+  }),
   'validate.validate': subpaths.validate.validate({
     body: { type: 'object', properties: { a: { type: 'string' } } },
     query: { type: 'object', properties: { a: { type: 'integer' } } },

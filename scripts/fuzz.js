@@ -86,7 +86,13 @@ function seeds(target) {
   } else if (target === 'jwt') {
     out.push(...require('./fuzz-seeds/jwt').seeds())
   } else if (target === 'sanitize') {
-    out.push(...require('./fuzz-seeds/sanitize').seeds())
+    const html = [...require('../__test__/fixtures/xss-vectors').all]
+    const workloads = path.join(shared, 'workloads', 'html.json')
+    if (fs.existsSync(workloads)) {
+      const w = JSON.parse(fs.readFileSync(workloads, 'utf8'))
+      for (const size of ['small', 'medium', 'large']) if (typeof w[size] === 'string') html.push(w[size])
+    }
+    html.forEach((doc, i) => out.push(Buffer.concat([Buffer.from([i & 3]), Buffer.from(doc)])))
   }
   return out
 }
