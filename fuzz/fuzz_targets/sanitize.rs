@@ -15,7 +15,7 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 use libfuzzer_sys::fuzz_target;
-use rampart::sanitize::{escape_html, DisallowedTagsMode, Policy, PolicyOptions};
+use rampart::sanitize::{escape_html, needs_cleaning, DisallowedTagsMode, Policy, PolicyOptions};
 
 const ACTIVE: &[&str] = &[
     "script", "iframe", "object", "embed", "frame", "frameset", "base", "meta", "link", "style",

@@ -45,8 +45,18 @@ pub fn check_body(bytes: &[u8], schema: Option<&Schema>, limits: BodyLimits) -> 
             return match Plan::scan(bytes, limits.depth) {
                 Ok(scan) => BodyOutcome::Ok { proto: scan.proto },
                 Err(Stop::TooDeep) => BodyOutcome::TooDeep,
-                Err(_) => BodyOutcome::Syntax,
-            }
+                // The scan doubts numbers beyond 2^53 (valid JSON): the tree decides.
+                Err(Stop::Schema) => {
+                    match std::str::from_utf8(bytes).map(serde_json::from_str::<Value>) {
+                        Ok(Ok(value)) => match shape(&value, false) {
+                            (depth, _) if depth > limits.depth => BodyOutcome::TooDeep,
+                            (_, proto) => BodyOutcome::Ok { proto },
+                        },
+                        _ => BodyOutcome::Syntax,
+                    }
+                }
+                Err(Stop::Syntax) => BodyOutcome::Syntax,
+            };
         }
         (Some(schema), Some(plan)) => match plan.check(bytes, limits.depth) {
             Ok(scan) => return BodyOutcome::Ok { proto: scan.proto },
@@ -105,6 +115,28 @@ mod tests {
     use serde_json::json;
 
     const LIMITS: BodyLimits = BodyLimits { depth: 64 };
+
+    #[test]
+    fn integers_beyond_2_pow_53_are_valid_json_without_a_schema() {
+        // Found by the `body` fuzz target: the scan's doubt about an inexact number was
+        // reported as a syntax error, so json() refused valid JSON with a 400.
+        let body = br#"{"a":0e400,"b":-0,"c":123456789012345678901234567890}"#;
+        assert_eq!(
+            check_body(body, None, LIMITS),
+            BodyOutcome::Ok { proto: false }
+        );
+        let nested = br#"{"__proto__":{"n":[9007199254740993]}}"#;
+        assert_eq!(
+            check_body(nested, None, LIMITS),
+            BodyOutcome::Ok { proto: true }
+        );
+        let deep = format!("{}18446744073709551616{}", "[".repeat(3), "]".repeat(3));
+        let shallow = BodyLimits { depth: 2 };
+        assert_eq!(
+            check_body(deep.as_bytes(), None, shallow),
+            BodyOutcome::TooDeep
+        );
+    }
 
     fn schema(s: Value) -> Schema {
         Schema::compile(
