@@ -3,6 +3,7 @@
 // core. Per call, verify is a few property reads, one cached key lookup, one native call
 // (structure, header, algorithm and signature, in that order; it returns the payload's
 // JSON text or a status number), one JSON.parse and the claim checks.
+const native = require('../native')
 const { algMask, verifyKeyFor, signKeyFor, ALGS, ALG_INDEX, HS } = require('./keys')
 const { checkClaims, validWindow } = require('./claims')
 const { timespan } = require('./ms')
@@ -150,7 +151,7 @@ function verifyWith(token, entry, o, optionMask) {
   checkToken(token, maxLen)
   if (entry.set === true) entry = selectFromSet(entry, token)
   if (entry.mask === 0) throw new JsonWebTokenError(entry.weak)
-  const result = entry.native.verify(token, entry.mask & optionMask, maxLen)
+  const result = native.jwtVerify(entry.native, token, entry.mask & optionMask, maxLen)
   if (typeof result === 'number') throw statusError(result, token, entry)
   const payload = parsePayload(result)
   checkClaims(payload, o, o.clockTimestamp || Math.floor(Date.now() / 1000))
@@ -438,7 +439,7 @@ function signWith(payload, entry, options, validated) {
         : Buffer.from(String(payload), options.encoding || 'utf8')
       ).toString('base64url')
   const input = header + '.' + body
-  const signature = entry.native.sign(input, index)
+  const signature = native.jwtSign(entry.native, input, index)
   if (typeof signature === 'number') throw new Error(STATUS_MESSAGES[signature] || 'signing failed')
   return input + '.' + signature
 }

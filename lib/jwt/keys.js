@@ -181,7 +181,7 @@ function buildVerifyKey(ko, allowInsecure, jwkAlg) {
   let entry
   if (ko.type === 'secret') {
     const bytes = ko.export()
-    entry = { family: 'secret', bits: bytes.length * 8, native: native.JwtVerifyKey.secret(bytes) }
+    entry = { family: 'secret', bits: bytes.length * 8, native: native.jwtVerifyKeySecret(bytes) }
     entry.mask = HS
   } else {
     const pub = ko.type === 'private' ? crypto.createPublicKey(ko) : ko
@@ -197,12 +197,13 @@ function buildVerifyKey(ko, allowInsecure, jwkAlg) {
     }
     let nativeKey
     try {
-      nativeKey = native.JwtVerifyKey.publicDer(kind, der)
+      nativeKey = native.jwtVerifyKeyPublic(kind, der)
     } catch (err) {
       throw keyError(`the key could not be used: ${err.message}`, err)
     }
-    entry = { family: familyOf(kind), bits: nativeKey.bits, native: nativeKey }
-    entry.mask = mask === undefined ? nativeKey.mask : mask
+    const [nativeMask, bits] = native.jwtVerifyKeyInfo(nativeKey)
+    entry = { family: familyOf(kind), bits, native: nativeKey }
+    entry.mask = mask === undefined ? nativeMask : mask
   }
   sizePolicy(entry, allowInsecure)
   if (jwkAlg !== undefined) entry.mask &= algMask([jwkAlg])
@@ -214,7 +215,7 @@ function buildSignKey(ko, allowInsecure) {
   let entry
   if (ko.type === 'secret') {
     const bytes = ko.export()
-    entry = { family: 'secret', bits: bytes.length * 8, native: native.JwtSignKey.secret(bytes) }
+    entry = { family: 'secret', bits: bytes.length * 8, native: native.jwtSignKeySecret(bytes) }
     entry.mask = HS
   } else if (ko.type === 'private') {
     const kind = asymmetricKind(ko)
@@ -229,12 +230,13 @@ function buildSignKey(ko, allowInsecure) {
     }
     let nativeKey
     try {
-      nativeKey = native.JwtSignKey.privateDer(kind, der)
+      nativeKey = native.jwtSignKeyPrivate(kind, der)
     } catch (err) {
       throw keyError(`the key could not be used: ${err.message}`, err)
     }
-    entry = { family: familyOf(kind), bits: nativeKey.bits, native: nativeKey }
-    entry.mask = pss ? PS : nativeKey.mask
+    const [nativeMask, nativeBits] = native.jwtSignKeyInfo(nativeKey)
+    entry = { family: familyOf(kind), bits: nativeBits, native: nativeKey }
+    entry.mask = pss ? PS : nativeMask
   } else {
     throw new Error('a public key cannot sign: pass the private key')
   }

@@ -31,7 +31,14 @@ mod tests {
         let sig = sign(input.as_bytes(), &PrivateKey::hmac(secret), Alg::HS512).unwrap();
         assert_eq!(sig.len(), 86);
         let token = format!("{input}.{sig}");
-        let v = verify(token.as_bytes(), &PublicKey::hmac(secret), u32::MAX, 8192).unwrap();
+        let v = verify(
+            token.as_bytes(),
+            &PublicKey::hmac(secret),
+            u32::MAX,
+            8192,
+            &Default::default(),
+        )
+        .unwrap();
         assert_eq!(payload_text(&v).unwrap(), r#"{"n":1}"#);
     }
 }

@@ -2,6 +2,7 @@
 //! without padding, and a header that is a JSON object naming a known `alg`.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -104,6 +105,34 @@ pub fn read_header(encoded: &[u8]) -> Result<Header, Status> {
     Ok(Header { alg })
 }
 
+/// Remembers the last header that parsed, by its encoded bytes. Tokens from one issuer
+/// share their header almost always, so most verifies skip the base64 and JSON work.
+/// Single-threaded by design (one per native key object, used from the JS thread).
+#[derive(Default)]
+pub struct HeaderMemo {
+    last: RefCell<Option<(Vec<u8>, Header)>>,
+}
+
+impl HeaderMemo {
+    /// [`read_header`], answered from memory when the encoded header is the last one seen.
+    pub fn read(&self, encoded: &[u8]) -> Result<Header, Status> {
+        if let Ok(last) = self.last.try_borrow() {
+            if let Some((bytes, header)) = last.as_ref() {
+                if bytes.as_slice() == encoded {
+                    return Ok(*header);
+                }
+            }
+        }
+        let header = read_header(encoded)?;
+        if encoded.len() <= 512 {
+            if let Ok(mut last) = self.last.try_borrow_mut() {
+                *last = Some((encoded.to_vec(), header));
+            }
+        }
+        Ok(header)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +153,18 @@ mod tests {
         assert_eq!(s.payload, b"bb");
         assert_eq!(s.signature, b"cc");
         assert_eq!(split(b"aa.bb.").unwrap().signature, b"");
+    }
+
+    #[test]
+    fn header_memo_answers_repeats_and_never_caches_failures() {
+        let memo = HeaderMemo::default();
+        let good = b64(r#"{"alg":"ES256"}"#);
+        let bad = b64(r#"{"alg":"ES256","crit":["x"]}"#);
+        assert_eq!(memo.read(good.as_bytes()).unwrap().alg, Some(Alg::ES256));
+        assert_eq!(memo.read(good.as_bytes()).unwrap().alg, Some(Alg::ES256));
+        assert_eq!(memo.read(bad.as_bytes()), Err(Status::UnsupportedCrit));
+        assert_eq!(memo.read(bad.as_bytes()), Err(Status::UnsupportedCrit));
+        assert_eq!(memo.read(good.as_bytes()).unwrap().alg, Some(Alg::ES256));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::alg::Alg;
 use super::keys::PublicKey;
 use super::status::Status;
-use super::token::{decode_segment, read_header, split};
+use super::token::{decode_segment, split, HeaderMemo};
 
 /// A token whose signature checked out.
 #[derive(Debug)]
@@ -16,17 +16,19 @@ pub struct Verified<'t> {
 
 /// Verifies `token` with `key`, accepting only the algorithms in `allowed` (a mask of
 /// [`Alg::bit`]s) that also belong to the key's family. Claims are not looked at here.
+/// `memo` remembers the last header parsed (see [`HeaderMemo`]).
 pub fn verify<'t>(
     token: &'t [u8],
     key: &PublicKey,
     allowed: u32,
     max_len: usize,
+    memo: &HeaderMemo,
 ) -> Result<Verified<'t>, Status> {
     if token.len() > max_len {
         return Err(Status::TooLong);
     }
     let segments = split(token)?;
-    let header = read_header(segments.header)?;
+    let header = memo.read(segments.header)?;
     if segments.signature.is_empty() {
         return Err(Status::SignatureRequired);
     }
@@ -83,17 +85,24 @@ mod tests {
             Alg::HS256,
         );
         let key = PublicKey::hmac(&secret);
-        let v = verify(token.as_bytes(), &key, ALL, 8192).unwrap();
+        let v = verify(token.as_bytes(), &key, ALL, 8192, &HeaderMemo::default()).unwrap();
         assert_eq!(v.alg, Alg::HS256);
         assert_eq!(payload_text(&v).unwrap(), r#"{"sub":"u"}"#);
         // Not allowed by the options mask.
         assert_eq!(
-            verify(token.as_bytes(), &key, Alg::HS512.bit(), 8192).unwrap_err(),
+            verify(
+                token.as_bytes(),
+                &key,
+                Alg::HS512.bit(),
+                8192,
+                &HeaderMemo::default()
+            )
+            .unwrap_err(),
             Status::InvalidAlgorithm
         );
         // Over the length cap, before anything else.
         assert_eq!(
-            verify(token.as_bytes(), &key, ALL, 10).unwrap_err(),
+            verify(token.as_bytes(), &key, ALL, 10, &HeaderMemo::default()).unwrap_err(),
             Status::TooLong
         );
     }
@@ -116,17 +125,17 @@ mod tests {
             parts[2]
         );
         assert_eq!(
-            verify(forged.as_bytes(), &key, ALL, 8192).unwrap_err(),
+            verify(forged.as_bytes(), &key, ALL, 8192, &HeaderMemo::default()).unwrap_err(),
             Status::InvalidSignature
         );
         let no_sig = format!("{}.{}.", parts[0], parts[1]);
         assert_eq!(
-            verify(no_sig.as_bytes(), &key, ALL, 8192).unwrap_err(),
+            verify(no_sig.as_bytes(), &key, ALL, 8192, &HeaderMemo::default()).unwrap_err(),
             Status::SignatureRequired
         );
         let bad_b64 = format!("{}.{}.{}!", parts[0], parts[1], parts[2]);
         assert_eq!(
-            verify(bad_b64.as_bytes(), &key, ALL, 8192).unwrap_err(),
+            verify(bad_b64.as_bytes(), &key, ALL, 8192, &HeaderMemo::default()).unwrap_err(),
             Status::InvalidSignature
         );
     }
@@ -140,7 +149,8 @@ mod tests {
         );
         let key = PublicKey::hmac(&[0u8; 32]);
         for token in [format!("{input}."), format!("{input}.AAAA")] {
-            let err = verify(token.as_bytes(), &key, ALL, 8192).unwrap_err();
+            let err =
+                verify(token.as_bytes(), &key, ALL, 8192, &HeaderMemo::default()).unwrap_err();
             assert!(matches!(
                 err,
                 Status::SignatureRequired | Status::InvalidAlgorithm
@@ -161,7 +171,7 @@ mod tests {
                 seed ^= seed << 17;
                 buf.push(ALPHABET[(seed % ALPHABET.len() as u64) as usize]);
             }
-            assert!(verify(&buf, &key, ALL, 8192).is_err());
+            assert!(verify(&buf, &key, ALL, 8192, &HeaderMemo::default()).is_err());
         }
     }
 }
