@@ -49,6 +49,7 @@ function checkClaims(payload, o, now) {
 }
 
 function checkAudience(aud, expected) {
+  if (typeof expected === 'string' && aud === expected) return // the common case, no arrays
   const audiences = Array.isArray(expected) ? expected : [expected]
   const targets = Array.isArray(aud) ? aud : [aud]
   for (const target of targets) {
