@@ -62,6 +62,7 @@ module.exports = {
         [
           { peer: 'fast-jwt', ratio: 1.5 },
           { peer: 'jsonwebtoken (KeyObject)', ratio: 1.5 },
+          { peer: '@node-rs/jsonwebtoken', ratio: 1.5 },
         ],
       ],
       [
@@ -69,7 +70,7 @@ module.exports = {
         w.eddsa,
         [
           { peer: 'fast-jwt', ratio: 1.5 },
-          { peer: 'jsonwebtoken (KeyObject)', ratio: 1.5 },
+          { peer: '@node-rs/jsonwebtoken', ratio: 1.5 },
         ],
       ],
     ]) {
