@@ -95,6 +95,12 @@ test('sign options: expiresIn/notBefore (seconds and strings), claims, keyid, he
   assert.strictEqual(decode(sign({ iat: NOW }, SECRET, { expiresIn: '7d' })).exp, NOW + 7 * 86400)
   assert.strictEqual(decode(sign({ iat: NOW }, SECRET, { expiresIn: '2 days' })).exp, NOW + 2 * 86400)
   assert.strictEqual(decode(sign({ iat: NOW }, SECRET, { expiresIn: '1h' })).exp, NOW + 3600)
+  // options.header.alg wins over options.algorithm, as in jsonwebtoken.
+  const s512 = 'z'.repeat(64)
+  const viaHeader = sign({}, s512, { algorithm: 'HS256', header: { alg: 'HS512' } })
+  assert.strictEqual(decode(viaHeader, { complete: true }).header.alg, 'HS512')
+  assert.ok(verify(viaHeader, s512, { algorithms: ['HS512'] }))
+  assert.throws(() => sign({}, SECRET, { header: { alg: 'none' } }), /never signs with "none"/)
   // A string payload is signed as is, and comes back as a string.
   const s = sign('hello', SECRET)
   assert.strictEqual(verify(s, SECRET), 'hello')
