@@ -109,6 +109,16 @@ test('JWKS: the key set decides the algorithm; HS256 tokens signed with a public
   assert.strictEqual(r.body.message, 'invalid algorithm')
 })
 
+test('JWKS: a symmetric (oct) key published in the set is never used', async (t) => {
+  const jwks = await jwksServer(t)
+  const k = crypto.randomBytes(32)
+  jwks.keys = [{ jwk: { kty: 'oct', k: k.toString('base64url'), kid: 'hs', alg: 'HS256' } }]
+  const get = await app(t, { jwksUri: jwks.uri })
+  const r = await get(sign({ admin: true }, k, { keyid: 'hs' }))
+  assert.strictEqual(r.status, 401)
+  assert.match(r.body.message, /no signing key with kid "hs"/)
+})
+
 test('JWKS: https only, plain http only to a loopback host', () => {
   assert.doesNotThrow(() => checkJwksUri('https://issuer.example.com/.well-known/jwks.json'))
   assert.doesNotThrow(() => checkJwksUri('http://127.0.0.1:8080/jwks'))

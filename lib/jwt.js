@@ -3,8 +3,11 @@
 // express-jwt (jwtAuth, UnauthorizedError), plus createSigner/createVerifier for hot paths
 // and authorize() for roles, scopes and object-level checks. The crypto runs in the native
 // core (src/jwt); see lib/jwt/*.js for each concern.
-const { sign, verify, decode, createSigner, createVerifier } = require('./jwt/core')
-const { jwtAuth, authorize } = require('./jwt/middleware')
+const { sign, createSigner } = require('./jwt/sign')
+const { verify, createVerifier } = require('./jwt/verify')
+const { decode } = require('./jwt/decode')
+const { jwtAuth } = require('./jwt/middleware')
+const { authorize } = require('./jwt/authorize')
 const {
   JsonWebTokenError,
   TokenExpiredError,

@@ -59,7 +59,10 @@ class JwksClient {
     this.fetchTimes.push(Date.now())
     this.inflight = this.download()
       .then((jwks) => {
-        this.set = buildKeySet(jwks.keys, this.allowInsecure)
+        // A published key set holds public keys only: an "oct" (HMAC) key there would be a
+        // secret anyone can read, so it is never used.
+        const keys = jwks.keys.filter((k) => k && typeof k === 'object' && k.kty !== 'oct')
+        this.set = buildKeySet(keys, this.allowInsecure)
         this.fetchedAt = Date.now()
       })
       .finally(() => {

@@ -1,12 +1,14 @@
 'use strict'
-// jwtAuth (express-jwt's options, codes and request property) and authorize (roles, scope,
-// a named claim, or a predicate for object-level checks). Written against node:http
-// req/res only. With a fixed secret the hot path is synchronous: read the header, one
-// verify, set req.user, next().
+// jwtAuth: express-jwt's options, codes and request property, plus cookie and jwksUri.
+// Written against node:http req/res only. With a fixed secret the hot path is synchronous:
+// read the header, one verify, set req.user, next().
 const { verifyKeyFor, algMask } = require('./keys')
-const { verifyWith, checkVerifyOptions, decode, decodeHeader } = require('./core')
+const { verifyWith, checkVerifyOptions } = require('./verify')
+const { decode, decodeHeader } = require('./decode')
+const { isThenable, setPath } = require('./util')
+const { unless } = require('./unless')
 const { JwksClient } = require('./jwks')
-const { JsonWebTokenError, TokenExpiredError, UnauthorizedError, ForbiddenError } = require('./errors')
+const { JsonWebTokenError, TokenExpiredError, UnauthorizedError } = require('./errors')
 const { report } = require('../events')
 
 const VERIFY_OPTIONS = [
@@ -45,37 +47,6 @@ const REVOKED = { message: 'The token has been revoked.' }
 function fail(req, next, code, inner) {
   report('auth.failed', req, inner && inner.message ? `${code}: ${inner.message}` : code)
   next(new UnauthorizedError(code, inner))
-}
-
-function isThenable(v) {
-  return v !== null && typeof v === 'object' && typeof v.then === 'function'
-}
-
-/** Sets `req[a][b]...` for a dotted property path, as express-jwt does. */
-function setPath(obj, path, value) {
-  if (!path.includes('.')) {
-    obj[path] = value
-    return
-  }
-  const keys = path.split('.')
-  let target = obj
-  for (let i = 0; i < keys.length - 1; i++) {
-    const k = keys[i]
-    if (k === '__proto__' || k === 'constructor' || k === 'prototype') return
-    if (target[k] === null || typeof target[k] !== 'object') target[k] = {}
-    target = target[k]
-  }
-  target[keys[keys.length - 1]] = value
-}
-
-function getPath(obj, path) {
-  if (!path.includes('.')) return obj[path]
-  let value = obj
-  for (const k of path.split('.')) {
-    if (value === null || value === undefined) return undefined
-    value = value[k]
-  }
-  return value
 }
 
 function readCookie(req, name) {
@@ -299,117 +270,5 @@ function jwtAuth(options) {
 }
 
 /** express-unless's `.unless({ path, method, ext, custom, useOriginalUrl })`, the common part. */
-function unless(middleware, opts) {
-  const options = typeof opts === 'function' ? { custom: opts } : opts || {}
-  const paths = options.path === undefined ? [] : [].concat(options.path)
-  const methods = options.method === undefined ? [] : [].concat(options.method)
-  const exts = options.ext === undefined ? [] : [].concat(options.ext)
-  const useOriginalUrl = options.useOriginalUrl === undefined ? true : options.useOriginalUrl
-  return function (req, res, next) {
-    const url = (useOriginalUrl ? req.originalUrl || req.url : req.url) || ''
-    const q = url.indexOf('?')
-    const path = q === -1 ? url : url.slice(0, q)
-    const method = req.method
-    const skip =
-      (typeof options.custom === 'function' && options.custom(req)) ||
-      methods.includes(method) ||
-      exts.some((ext) => path.endsWith(ext)) ||
-      paths.some((p) => {
-        if (typeof p === 'string') return p === path
-        if (p instanceof RegExp) return p.test(path)
-        if (p && typeof p === 'object') {
-          const match =
-            typeof p.url === 'string' ? p.url === path : p.url instanceof RegExp && p.url.test(path)
-          return match && (!p.methods || p.methods.includes(method))
-        }
-        return false
-      })
-    if (skip) return next()
-    return middleware(req, res, next)
-  }
-}
 
-function userRoles(user, claim) {
-  const out = []
-  const add = (v) => {
-    if (typeof v === 'string') {
-      for (const part of v.split(' ')) if (part) out.push(part)
-    } else if (Array.isArray(v)) {
-      for (const part of v) if (typeof part === 'string') out.push(part)
-    }
-  }
-  if (claim !== undefined) {
-    add(getPath(user, claim))
-    return out
-  }
-  add(user.role)
-  add(user.roles)
-  add(user.scope)
-  return out
-}
-
-/**
- * authorize(rolesOrPredicate, options?): after jwtAuth. A role name or list is granted
- * when the user has any of them (all of them with `{ all: true }`), read from the `role`,
- * `roles` and `scope` claims or from `options.claim`. A predicate `(user, req) => boolean |
- * Promise<boolean>` decides object-level access. No user → 401; refused → 403.
- */
-function authorize(required, options) {
-  const o = options || {}
-  const requestProperty = typeof o.requestProperty === 'string' ? o.requestProperty : 'user'
-  let predicate = null
-  let roles = null
-  if (typeof required === 'function') predicate = required
-  else {
-    roles = typeof required === 'string' ? [required] : required
-    if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => typeof r === 'string' && r)) {
-      throw new TypeError(
-        'authorize: pass a role name, a non-empty array of role names, or a predicate (user, req) => boolean',
-      )
-    }
-  }
-  if (o.claim !== undefined && (typeof o.claim !== 'string' || o.claim === '')) {
-    throw new TypeError('authorize: options.claim must be the name of a claim')
-  }
-  const all = o.all === true
-
-  function forbid(req, next, reason, code) {
-    report('auth.forbidden', req, reason)
-    next(new ForbiddenError(code === 'forbidden' ? 'Forbidden' : 'Insufficient permissions', code))
-  }
-
-  return function authorizeMiddleware(req, res, next) {
-    const user = getPath(req, requestProperty)
-    if (user === undefined || user === null || (typeof user !== 'object' && typeof user !== 'string')) {
-      report('auth.failed', req, 'credentials_required: authorize() found no authenticated user')
-      return next(new UnauthorizedError('credentials_required', NO_TOKEN))
-    }
-    if (predicate !== null) {
-      let result
-      try {
-        result = predicate(user, req)
-      } catch (err) {
-        return next(err)
-      }
-      if (isThenable(result)) {
-        result.then(
-          (ok) => (ok === true ? next() : forbid(req, next, 'predicate refused', 'forbidden')),
-          next,
-        )
-        return
-      }
-      return result === true ? next() : forbid(req, next, 'predicate refused', 'forbidden')
-    }
-    const granted = typeof user === 'object' ? userRoles(user, o.claim) : []
-    const ok = all ? roles.every((r) => granted.includes(r)) : roles.some((r) => granted.includes(r))
-    if (ok) return next()
-    return forbid(
-      req,
-      next,
-      `requires ${all ? 'all of' : 'one of'}: ${roles.join(', ')}`,
-      'insufficient_scope',
-    )
-  }
-}
-
-module.exports = { jwtAuth, authorize }
+module.exports = { jwtAuth }

@@ -5,8 +5,10 @@
 //! numbers (see `Status`), never as thrown JS errors; only a key the backend refuses
 //! throws, once, when the key is created.
 
+use std::ptr;
+
 use napi::bindgen_prelude::{Buffer, Either, External};
-use napi::{Error, Result};
+use napi::{check_status, sys, Error, JsString, JsValue, Result};
 use napi_derive::napi;
 
 use crate::jwt::keys::{KeyKind, PrivateKey, PublicKey};
@@ -58,27 +60,64 @@ pub fn jwt_verify_key_info(key: &External<VerifyKey>) -> Vec<u32> {
     vec![key.key.mask(), key.key.bits()]
 }
 
+/// Copies a JS string's one-byte (latin1) form into `stack` with a single napi call, or
+/// onto the heap when it does not fit. A token is base64url and dots, so anything outside
+/// latin1 is already invalid; the lossy conversion can only turn it into other invalid
+/// bytes, and what is verified is exactly what is decoded and returned.
+fn token_bytes<'a>(
+    token: &JsString,
+    stack: &'a mut [u8],
+    heap: &'a mut Vec<u8>,
+) -> Result<&'a [u8]> {
+    let value = token.value();
+    let mut written = 0usize;
+    check_status!(unsafe {
+        sys::napi_get_value_string_latin1(
+            value.env,
+            value.value,
+            stack.as_mut_ptr().cast(),
+            stack.len(),
+            &mut written,
+        )
+    })?;
+    if written + 1 < stack.len() {
+        return Ok(&stack[..written]);
+    }
+    let mut len = 0usize;
+    check_status!(unsafe {
+        sys::napi_get_value_string_latin1(value.env, value.value, ptr::null_mut(), 0, &mut len)
+    })?;
+    heap.resize(len + 1, 0);
+    check_status!(unsafe {
+        sys::napi_get_value_string_latin1(
+            value.env,
+            value.value,
+            heap.as_mut_ptr().cast(),
+            heap.len(),
+            &mut written,
+        )
+    })?;
+    Ok(&heap[..written])
+}
+
 /// Verifies `token` for the algorithms in `allowed`. Returns the payload's JSON text, or a
 /// status number when the token is refused.
 #[napi(catch_unwind)]
 pub fn jwt_verify(
     key: &External<VerifyKey>,
-    token: String,
+    token: JsString,
     allowed: u32,
     max_len: u32,
-) -> Either<String, u32> {
-    let result = verify(
-        token.as_bytes(),
-        &key.key,
-        allowed,
-        max_len as usize,
-        &key.memo,
-    )
-    .and_then(|v| payload_text(&v));
-    match result {
+) -> Result<Either<String, u32>> {
+    let mut stack = [0u8; 8194];
+    let mut heap = Vec::new();
+    let bytes = token_bytes(&token, &mut stack, &mut heap)?;
+    let result = verify(bytes, &key.key, allowed, max_len as usize, &key.memo)
+        .and_then(|v| payload_text(&v));
+    Ok(match result {
         Ok(text) => Either::A(text),
         Err(status) => Either::B(status.code()),
-    }
+    })
 }
 
 /// An HMAC secret (raw bytes) as a sign key.

@@ -421,6 +421,33 @@ mod tests {
     }
 
     #[test]
+    fn rsa_pkcs1_and_pss_round_trip() {
+        use aws_lc_rs::encoding::AsDer;
+        let pair = RsaKeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+        let pkcs8 = pair.as_der().unwrap();
+        let private = PrivateKey::from_pkcs8(KeyKind::Rsa, pkcs8.as_ref()).unwrap();
+        assert_eq!(private.bits(), 2048);
+        let public = PublicKey::from_der(KeyKind::Rsa, &private.public_der().unwrap()).unwrap();
+        assert_eq!(public.bits(), 2048);
+        for alg in [
+            Alg::RS256,
+            Alg::RS384,
+            Alg::RS512,
+            Alg::PS256,
+            Alg::PS384,
+            Alg::PS512,
+        ] {
+            let sig = private.sign(alg, b"h.p").unwrap();
+            assert!(public.verify(alg, b"h.p", &sig), "{alg:?}");
+            assert!(!public.verify(alg, b"h.q", &sig), "{alg:?}");
+        }
+        // A PKCS#1 v1.5 signature is not a PSS one, nor SHA-256 a SHA-512 one.
+        let sig = private.sign(Alg::RS256, b"m").unwrap();
+        assert!(!public.verify(Alg::PS256, b"m", &sig));
+        assert!(!public.verify(Alg::RS512, b"m", &sig));
+    }
+
+    #[test]
     fn algorithm_confusion_is_refused_by_the_key_itself() {
         let (private, public) = ec_pair(KeyKind::EcP256);
         assert_eq!(
