@@ -1,0 +1,365 @@
+'use strict'
+// Keys in every form jsonwebtoken and express-jwt accept (secret string or Buffer, PEM
+// SPKI/PKCS#1/PKCS#8/X.509, JWK, JWK Set, node:crypto KeyObject) are read once with
+// node:crypto, handed to the native core as DER, and cached by key value, so a repeated
+// secret or PEM is never parsed twice. Each native key knows its family; the algorithms a
+// key allows (its mask) come from its type and size, never from a token.
+const crypto = require('node:crypto')
+const native = require('../native')
+const { JsonWebTokenError } = require('./errors')
+
+const ALGS = [
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+]
+const ALG_INDEX = Object.create(null)
+ALGS.forEach((name, i) => (ALG_INDEX[name] = i))
+const HS = 0b111
+const RS = 0b111 << 3
+const PS = 0b111 << 6
+const HMAC_MIN_BYTES = [32, 48, 64] // RFC 7518 §3.2: at least the hash output
+
+const KIND = { rsa: 1, 'ec-P-256': 2, 'ec-P-384': 3, 'ec-P-521': 4, ed25519: 5 }
+const CURVES = {
+  prime256v1: 'P-256',
+  'P-256': 'P-256',
+  secp384r1: 'P-384',
+  'P-384': 'P-384',
+  secp521r1: 'P-521',
+  'P-521': 'P-521',
+}
+
+/** Bit mask of the names in `algorithms` (unknown names and 'none' add nothing). */
+function algMask(algorithms) {
+  let mask = 0
+  for (let i = 0; i < algorithms.length; i++) {
+    const index = ALG_INDEX[algorithms[i]]
+    if (index !== undefined) mask |= 1 << index
+  }
+  return mask
+}
+
+function isPem(text) {
+  return text.includes('-----BEGIN')
+}
+
+function keyError(message, err) {
+  return new JsonWebTokenError(message, err)
+}
+
+/** A node:crypto KeyObject for `key` (public side when `forSign` is false). */
+function toKeyObject(key, forSign) {
+  if (key instanceof crypto.KeyObject) return key
+  if (typeof key === 'string' || Buffer.isBuffer(key)) {
+    const text = typeof key === 'string' ? key : null
+    if (text !== null ? isPem(text) : key.includes('-----BEGIN')) {
+      try {
+        return forSign ? crypto.createPrivateKey(key) : crypto.createPublicKey(key)
+      } catch (err) {
+        throw keyError(`the PEM key could not be read: ${err.message}`, err)
+      }
+    }
+    return crypto.createSecretKey(typeof key === 'string' ? Buffer.from(key, 'utf8') : key)
+  }
+  if (key && typeof key === 'object') {
+    if (typeof key.kty === 'string') {
+      if (key.kty === 'oct') {
+        if (typeof key.k !== 'string') throw keyError('an "oct" JWK needs its "k" member')
+        return crypto.createSecretKey(Buffer.from(key.k, 'base64url'))
+      }
+      try {
+        return forSign
+          ? crypto.createPrivateKey({ key, format: 'jwk' })
+          : crypto.createPublicKey({ key: publicJwk(key), format: 'jwk' })
+      } catch (err) {
+        throw keyError(`the JWK could not be read: ${err.message}`, err)
+      }
+    }
+    if (forSign && key.key !== undefined) {
+      try {
+        return crypto.createPrivateKey(key) // { key, passphrase, format?, type? }
+      } catch (err) {
+        throw keyError(`the private key could not be read: ${err.message}`, err)
+      }
+    }
+  }
+  throw keyError('secretOrPublicKey is not valid key material')
+}
+
+// The public members of a JWK, so a private JWK also works as a verify key.
+function publicJwk(jwk) {
+  const { kty, crv, x, y, n, e } = jwk
+  return { kty, crv, x, y, n, e }
+}
+
+function asymmetricKind(ko) {
+  const type = ko.asymmetricKeyType
+  if (type === 'rsa' || type === 'rsa-pss') return KIND.rsa
+  if (type === 'ed25519') return KIND.ed25519
+  if (type === 'ec') {
+    const curve = CURVES[ko.asymmetricKeyDetails && ko.asymmetricKeyDetails.namedCurve]
+    if (curve) return KIND[`ec-${curve}`]
+    throw keyError(
+      `EC keys on curve ${ko.asymmetricKeyDetails && ko.asymmetricKeyDetails.namedCurve} are not supported (use P-256, P-384 or P-521)`,
+    )
+  }
+  throw keyError(`${type} keys are not supported (use an HMAC secret, RSA, EC or Ed25519 key)`)
+}
+
+// An rsa-pss KeyObject re-read as plain RSA (same n and e; node cannot export rsa-pss keys
+// as JWK or PKCS#1): the RSA key inside its PKCS#8 or SPKI DER.
+function plainRsa(ko, isPrivate) {
+  const der = ko.export({ type: isPrivate ? 'pkcs8' : 'spki', format: 'der' })
+  // PKCS#8: SEQUENCE { INTEGER, AlgorithmIdentifier, OCTET STRING(RSAPrivateKey) }
+  // SPKI:   SEQUENCE { AlgorithmIdentifier, BIT STRING(0x00 RSAPublicKey) }
+  const items = derItems(der, derItems(der, 0, der.length)[0].start)
+  const inner = isPrivate ? items[2] : items[1]
+  const bytes = der.subarray(inner.start + (isPrivate ? 0 : 1), inner.end)
+  return isPrivate
+    ? crypto.createPrivateKey({ key: bytes, format: 'der', type: 'pkcs1' })
+    : crypto.createPublicKey({ key: bytes, format: 'der', type: 'pkcs1' })
+}
+
+// The DER items from `offset` to `end`: [{ tag, start, end }] of their contents.
+function derItems(der, offset, end = der.length) {
+  const items = []
+  while (offset < end) {
+    const tag = der[offset]
+    let len = der[offset + 1]
+    let start = offset + 2
+    if (len & 0x80) {
+      const n = len & 0x7f
+      len = 0
+      for (let i = 0; i < n; i++) len = len * 256 + der[start + i]
+      start += n
+    }
+    items.push({ tag, start, end: start + len })
+    offset = start + len
+  }
+  return items
+}
+
+function hmacMask(bytes, allowInsecure) {
+  if (allowInsecure) return bytes > 0 ? HS : 0
+  let mask = 0
+  for (let i = 0; i < 3; i++) if (bytes >= HMAC_MIN_BYTES[i]) mask |= 1 << i
+  return mask
+}
+
+// What a key allows after the size policy, and why it allows nothing when it does not.
+function sizePolicy(entry, allowInsecure) {
+  const { family, bits } = entry
+  if (family === 'secret') {
+    entry.mask = hmacMask(bits / 8, allowInsecure)
+    if (bits === 0) entry.weak = 'secret or public key must be provided'
+    else if (entry.mask === 0)
+      entry.weak = `the HMAC secret is ${bits / 8} bytes; HS256 needs at least 32 (HS384 48, HS512 64) random bytes (RFC 7518 §3.2). Use a longer secret, or allowInsecureKeySizes: true`
+  } else if (family === 'rsa' && bits < 2048 && !allowInsecure) {
+    entry.mask = 0
+    entry.weak = `the RSA key is ${bits} bits; RS* and PS* need at least 2048. Use a larger key, or allowInsecureKeySizes: true`
+  }
+  return entry
+}
+
+function familyOf(kind) {
+  return kind === KIND.rsa ? 'rsa' : kind === KIND.ed25519 ? 'ed25519' : 'ec'
+}
+
+/** A native verify key for a KeyObject, with its algorithm mask. */
+function buildVerifyKey(ko, allowInsecure, jwkAlg) {
+  let entry
+  if (ko.type === 'secret') {
+    const bytes = ko.export()
+    entry = { family: 'secret', bits: bytes.length * 8, native: native.jwtVerifyKeySecret(bytes) }
+    entry.mask = HS
+  } else {
+    const pub = ko.type === 'private' ? crypto.createPublicKey(ko) : ko
+    const kind = asymmetricKind(pub)
+    let der
+    let mask
+    if (kind === KIND.rsa) {
+      const pss = pub.asymmetricKeyType === 'rsa-pss'
+      der = (pss ? plainRsa(pub, false) : pub).export({ type: 'pkcs1', format: 'der' })
+      mask = pss ? PS : RS | PS
+    } else {
+      der = pub.export({ type: 'spki', format: 'der' })
+    }
+    let nativeKey
+    try {
+      nativeKey = native.jwtVerifyKeyPublic(kind, der)
+    } catch (err) {
+      throw keyError(`the key could not be used: ${err.message}`, err)
+    }
+    const [nativeMask, bits] = native.jwtVerifyKeyInfo(nativeKey)
+    entry = { family: familyOf(kind), bits, native: nativeKey }
+    entry.mask = mask === undefined ? nativeMask : mask
+  }
+  sizePolicy(entry, allowInsecure)
+  if (jwkAlg !== undefined) entry.mask &= algMask([jwkAlg])
+  return entry
+}
+
+/** A native sign key for a KeyObject. */
+function buildSignKey(ko, allowInsecure) {
+  let entry
+  if (ko.type === 'secret') {
+    const bytes = ko.export()
+    entry = { family: 'secret', bits: bytes.length * 8, native: native.jwtSignKeySecret(bytes) }
+    entry.mask = HS
+  } else if (ko.type === 'private') {
+    const kind = asymmetricKind(ko)
+    const pss = ko.asymmetricKeyType === 'rsa-pss'
+    const der = (pss ? plainRsa(ko, true) : ko).export({ type: 'pkcs8', format: 'der' })
+    const bits = kind === KIND.rsa ? ko.asymmetricKeyDetails && ko.asymmetricKeyDetails.modulusLength : 0
+    if (kind === KIND.rsa && bits < 2048) {
+      // The backend signs with RSA keys of 2048 bits and more only.
+      entry = { family: 'rsa', bits, native: null, mask: 0 }
+      entry.weak = allowInsecureMessage(bits, allowInsecure)
+      return entry
+    }
+    let nativeKey
+    try {
+      nativeKey = native.jwtSignKeyPrivate(kind, der)
+    } catch (err) {
+      throw keyError(`the key could not be used: ${err.message}`, err)
+    }
+    const [nativeMask, nativeBits] = native.jwtSignKeyInfo(nativeKey)
+    entry = { family: familyOf(kind), bits: nativeBits, native: nativeKey }
+    entry.mask = pss ? PS : nativeMask
+  } else {
+    throw new Error('a public key cannot sign: pass the private key')
+  }
+  return sizePolicy(entry, allowInsecure)
+}
+
+function allowInsecureMessage(bits, allowInsecure) {
+  return allowInsecure
+    ? `the RSA key is ${bits} bits; rampart's crypto backend cannot sign with RSA keys under 2048 bits`
+    : `secretOrPrivateKey has a minimum key size of 2048 bits (this key is ${bits} bits)`
+}
+
+// Caches, keyed by key value (strings, Buffer contents) or identity (objects).
+const MAX_CACHED = 256
+function boundedMap() {
+  return new Map()
+}
+function remember(map, k, v) {
+  if (map.size >= MAX_CACHED) map.delete(map.keys().next().value)
+  map.set(k, v)
+  return v
+}
+
+const caches = {
+  verify: [boundedMap(), boundedMap()], // [secure, allowInsecure]
+  sign: [boundedMap(), boundedMap()],
+  verifyObj: [new WeakMap(), new WeakMap()],
+  signObj: [new WeakMap(), new WeakMap()],
+}
+
+// Buffers: first by identity (no hashing on the hot path), confirmed by content so that a
+// Buffer changed in place is never served a stale key; then by content.
+const bufferHits = [new WeakMap(), new WeakMap(), new WeakMap(), new WeakMap()]
+function bufferKey(buf, slot, cache, build, forSign) {
+  const byIdentity = bufferHits[(forSign ? 2 : 0) + slot]
+  const hit = byIdentity.get(buf)
+  if (hit !== undefined && hit.source.equals(buf)) return hit.entry
+  const cacheKey = cacheKeyOf(buf)
+  let entry = cache[slot].get(cacheKey)
+  if (entry === undefined)
+    entry = remember(cache[slot], cacheKey, build(toKeyObject(buf, forSign), slot === 1))
+  byIdentity.set(buf, { source: Buffer.from(buf), entry })
+  return entry
+}
+
+function cacheKeyOf(key) {
+  if (typeof key === 'string') return key
+  if (Buffer.isBuffer(key)) return `\u0000buf:${key.toString('base64')}`
+  return undefined
+}
+
+/**
+ * The verify entry for `key`: `{ native, mask, family, bits, weak? }`, or for a JWK Set
+ * `{ set: true, byKid, list }`. Cached, so the hot path is one Map or WeakMap lookup.
+ */
+function verifyKeyFor(key, allowInsecure) {
+  const slot = allowInsecure ? 1 : 0
+  if (typeof key === 'object' && Buffer.isBuffer(key))
+    return bufferKey(key, slot, caches.verify, buildVerifyKey, false)
+  const cacheKey = cacheKeyOf(key)
+  if (cacheKey !== undefined) {
+    const hit = caches.verify[slot].get(cacheKey)
+    if (hit !== undefined) return hit
+    return remember(caches.verify[slot], cacheKey, buildVerifyKey(toKeyObject(key, false), allowInsecure))
+  }
+  if (key === null || typeof key !== 'object') {
+    throw keyError('secret or public key must be provided')
+  }
+  const hit = caches.verifyObj[slot].get(key)
+  if (hit !== undefined) return hit
+  let entry
+  if (Array.isArray(key.keys)) entry = buildKeySet(key.keys, allowInsecure)
+  else entry = buildVerifyKey(toKeyObject(key, false), allowInsecure, key.kty ? key.alg : undefined)
+  caches.verifyObj[slot].set(key, entry)
+  return entry
+}
+
+/** A JWK Set as `{ set: true, byKid: Map, list }`; keys for encryption are left out. */
+function buildKeySet(jwks, allowInsecure) {
+  const byKid = new Map()
+  const list = []
+  for (const jwk of jwks) {
+    if (!jwk || typeof jwk !== 'object' || jwk.use === 'enc') continue
+    let entry
+    try {
+      entry = buildVerifyKey(toKeyObject(jwk, false), allowInsecure, jwk.alg)
+    } catch {
+      continue // a key we cannot use is skipped, as jwks-rsa does
+    }
+    entry.kid = jwk.kid
+    list.push(entry)
+    if (typeof jwk.kid === 'string' && !byKid.has(jwk.kid)) byKid.set(jwk.kid, entry)
+  }
+  return { set: true, byKid, list }
+}
+
+/** The sign entry for `key` (see verifyKeyFor). */
+function signKeyFor(key, allowInsecure) {
+  const slot = allowInsecure ? 1 : 0
+  if (typeof key === 'object' && Buffer.isBuffer(key))
+    return bufferKey(key, slot, caches.sign, buildSignKey, true)
+  const cacheKey = cacheKeyOf(key)
+  if (cacheKey !== undefined) {
+    const hit = caches.sign[slot].get(cacheKey)
+    if (hit !== undefined) return hit
+    return remember(caches.sign[slot], cacheKey, buildSignKey(toKeyObject(key, true), allowInsecure))
+  }
+  if (key === null || typeof key !== 'object') throw new Error('secretOrPrivateKey must have a value')
+  const hit = caches.signObj[slot].get(key)
+  if (hit !== undefined) return hit
+  const entry = buildSignKey(toKeyObject(key, true), allowInsecure)
+  caches.signObj[slot].set(key, entry)
+  return entry
+}
+
+module.exports = {
+  ALGS,
+  ALG_INDEX,
+  HS,
+  RS,
+  PS,
+  algMask,
+  verifyKeyFor,
+  signKeyFor,
+  buildKeySet,
+}

@@ -1,0 +1,274 @@
+'use strict'
+// jwtAuth: express-jwt's options, codes and request property, plus cookie and jwksUri.
+// Written against node:http req/res only. With a fixed secret the hot path is synchronous:
+// read the header, one verify, set req.user, next().
+const { verifyKeyFor, algMask } = require('./keys')
+const { verifyWith, checkVerifyOptions } = require('./verify')
+const { decode, decodeHeader } = require('./decode')
+const { isThenable, setPath } = require('./util')
+const { unless } = require('./unless')
+const { JwksClient } = require('./jwks')
+const { JsonWebTokenError, TokenExpiredError, UnauthorizedError } = require('./errors')
+const { report } = require('../events')
+
+const VERIFY_OPTIONS = [
+  'algorithms',
+  'audience',
+  'issuer',
+  'subject',
+  'jwtid',
+  'clockTolerance',
+  'clockTimestamp',
+  'maxAge',
+  'nonce',
+  'ignoreExpiration',
+  'ignoreNotBefore',
+  'allowInsecureKeySizes',
+  'maxTokenLength',
+]
+const MIDDLEWARE_OPTIONS = [
+  'secret',
+  'credentialsRequired',
+  'getToken',
+  'requestProperty',
+  'isRevoked',
+  'onExpired',
+  'jwksUri',
+  'jwksRequestsPerMinute',
+  'jwksCacheMaxAge',
+  'jwksTimeout',
+  'cookie',
+]
+const KNOWN = new Set([...VERIFY_OPTIONS, ...MIDDLEWARE_OPTIONS])
+const BAD_FORMAT = { message: 'Format is Authorization: Bearer [token]' }
+const NO_TOKEN = { message: 'No authorization token was found' }
+const REVOKED = { message: 'The token has been revoked.' }
+
+function fail(req, next, code, inner) {
+  report('auth.failed', req, inner && inner.message ? `${code}: ${inner.message}` : code)
+  next(new UnauthorizedError(code, inner))
+}
+
+function readCookie(req, name) {
+  if (req.cookies && typeof req.cookies[name] === 'string') return req.cookies[name]
+  const header = req.headers && req.headers.cookie
+  if (typeof header !== 'string') return undefined
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue
+    let value = part.slice(eq + 1).trim()
+    if (value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1)
+    try {
+      return value.includes('%') ? decodeURIComponent(value) : value
+    } catch {
+      return value
+    }
+  }
+  return undefined
+}
+
+function resolveStaticKey(options) {
+  let secret = options.secret
+  if (secret === undefined || secret === null) {
+    secret = process.env.JWT_SECRET
+    if (!secret) {
+      throw new TypeError(
+        'jwtAuth: no key to verify tokens with. Pass { secret } (a secret, PEM, JWK or KeyObject, or async (req, token) => key), { jwksUri }, or set the JWT_SECRET environment variable to at least 32 random bytes (e.g. `openssl rand -base64 48`)',
+      )
+    }
+  }
+  const entry = verifyKeyFor(secret, options.allowInsecureKeySizes === true)
+  if (entry.set !== true && entry.mask === 0) {
+    const from = options.secret === undefined ? 'JWT_SECRET: ' : ''
+    throw new TypeError(`jwtAuth: ${from}${entry.weak}`)
+  }
+  return entry
+}
+
+/**
+ * jwtAuth(options): express-jwt's middleware. Reads the token from `Authorization: Bearer`
+ * (or `options.cookie`, or `options.getToken(req)`), verifies it, and sets
+ * `req[requestProperty]` (default `'user'`) to its payload. Failures call next() with an
+ * UnauthorizedError (status 401) and report `auth.failed`.
+ */
+function jwtAuth(options) {
+  const o = options || {}
+  for (const name of Object.keys(o)) {
+    if (!KNOWN.has(name)) {
+      throw new TypeError(`jwtAuth: unknown option "${name}" (rampart does not implement it)`)
+    }
+  }
+  if (o.algorithms !== undefined && !Array.isArray(o.algorithms)) {
+    throw new RangeError('jwtAuth: `algorithms` must be an array')
+  }
+  for (const fn of ['getToken', 'isRevoked', 'onExpired']) {
+    if (o[fn] !== undefined && typeof o[fn] !== 'function') {
+      throw new TypeError(`jwtAuth: ${fn} must be a function`)
+    }
+  }
+  if (o.cookie !== undefined && (typeof o.cookie !== 'string' || o.cookie === '')) {
+    throw new TypeError('jwtAuth: cookie must be the name of the cookie that carries the token')
+  }
+  const vo = {}
+  for (const name of VERIFY_OPTIONS) if (o[name] !== undefined) vo[name] = o[name]
+  try {
+    checkVerifyOptions(vo)
+  } catch (err) {
+    throw new TypeError(`jwtAuth: ${err.message}`)
+  }
+  Object.freeze(vo)
+  const optionMask = vo.algorithms ? algMask(vo.algorithms) : -1
+  const credentialsRequired = o.credentialsRequired === undefined ? true : !!o.credentialsRequired
+  const requestProperty = typeof o.requestProperty === 'string' ? o.requestProperty : 'user'
+  const { getToken, isRevoked, onExpired, cookie } = o
+
+  let staticEntry = null
+  let jwks = null
+  const secretFn = typeof o.secret === 'function' ? o.secret : null
+  if (o.jwksUri !== undefined) {
+    if (o.secret !== undefined) throw new TypeError('jwtAuth: pass either secret or jwksUri, not both')
+    jwks = new JwksClient(o.jwksUri, {
+      requestsPerMinute: o.jwksRequestsPerMinute,
+      cacheMaxAge: o.jwksCacheMaxAge,
+      timeout: o.jwksTimeout,
+      allowInsecureKeySizes: vo.allowInsecureKeySizes,
+    })
+  } else if (secretFn === null) {
+    staticEntry = resolveStaticKey(o)
+    if (staticEntry.set !== true && (staticEntry.mask & optionMask) === 0) {
+      throw new TypeError(
+        `jwtAuth: none of the algorithms [${vo.algorithms.join(', ')}] can be used with this ${staticEntry.family} key`,
+      )
+    }
+  }
+
+  // After the token is verified: isRevoked, then set the request property.
+  function accept(req, next, token, payload) {
+    if (isRevoked !== undefined) {
+      let revoked
+      try {
+        revoked = isRevoked(req, decode(token, { complete: true }))
+      } catch (err) {
+        return next(err)
+      }
+      if (isThenable(revoked)) {
+        return revoked.then(
+          (r) => (r ? fail(req, next, 'revoked_token', REVOKED) : done(req, next, payload)),
+          next,
+        )
+      }
+      if (revoked) return fail(req, next, 'revoked_token', REVOKED)
+    }
+    done(req, next, payload)
+  }
+
+  function done(req, next, payload) {
+    setPath(req, requestProperty, payload)
+    next()
+  }
+
+  function rejected(req, next, token, err) {
+    const wrapped = new UnauthorizedError('invalid_token', err)
+    if (err instanceof TokenExpiredError && onExpired !== undefined) {
+      // express-jwt: onExpired may throw to refuse, or return to let the request through.
+      Promise.resolve()
+        .then(() => onExpired(req, wrapped))
+        .then(() => {
+          const decoded = decode(token)
+          accept(req, next, token, decoded)
+        }, next)
+      return
+    }
+    report('auth.failed', req, `invalid_token: ${err.message}`)
+    next(wrapped)
+  }
+
+  // Verification with a key that is only known per request (secret function or JWKS).
+  async function verifyAsync(req, next, token) {
+    let entry
+    try {
+      if (jwks !== null) {
+        const header = decodeHeader(token)
+        if (header === null)
+          throw new JsonWebTokenError(token.includes('.') ? 'invalid token' : 'jwt malformed')
+        entry = await jwks.getKey(header)
+      } else {
+        const key = await secretFn(req, decode(token, { complete: true }))
+        entry = verifyKeyFor(key, vo.allowInsecureKeySizes === true)
+      }
+    } catch (err) {
+      return rejected(
+        req,
+        next,
+        token,
+        err instanceof JsonWebTokenError ? err : new JsonWebTokenError(err.message, err),
+      )
+    }
+    let payload
+    try {
+      payload = verifyWith(token, entry, vo, optionMask)
+    } catch (err) {
+      return rejected(req, next, token, err)
+    }
+    accept(req, next, token, payload)
+  }
+
+  function withToken(req, next, token) {
+    if (!token) {
+      if (credentialsRequired) return fail(req, next, 'credentials_required', NO_TOKEN)
+      return next()
+    }
+    if (staticEntry === null) {
+      verifyAsync(req, next, token).catch(next)
+      return
+    }
+    let payload
+    try {
+      payload = verifyWith(token, staticEntry, vo, optionMask)
+    } catch (err) {
+      return rejected(req, next, token, err)
+    }
+    accept(req, next, token, payload)
+  }
+
+  const middleware = function jwtAuthMiddleware(req, res, next) {
+    const headers = req.headers || {}
+    if (req.method === 'OPTIONS' && typeof headers['access-control-request-headers'] === 'string') {
+      const asked = headers['access-control-request-headers'].split(',').map((h) => h.trim().toLowerCase())
+      if (asked.includes('authorization')) return next()
+    }
+    if (getToken !== undefined) {
+      let token
+      try {
+        token = getToken(req)
+      } catch (err) {
+        return next(err)
+      }
+      if (isThenable(token)) {
+        token.then((t) => withToken(req, next, t), next)
+        return
+      }
+      return withToken(req, next, token)
+    }
+    const authorization = headers.authorization
+    if (authorization) {
+      const space = authorization.indexOf(' ')
+      if (space < 0 || authorization.indexOf(' ', space + 1) >= 0) {
+        return fail(req, next, 'credentials_bad_format', BAD_FORMAT)
+      }
+      const scheme = authorization.slice(0, space)
+      if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') {
+        if (credentialsRequired) return fail(req, next, 'credentials_bad_scheme', BAD_FORMAT)
+        return next()
+      }
+      return withToken(req, next, authorization.slice(space + 1))
+    }
+    return withToken(req, next, cookie !== undefined ? readCookie(req, cookie) : undefined)
+  }
+  middleware.unless = (opts) => unless(middleware, opts)
+  return middleware
+}
+
+/** express-unless's `.unless({ path, method, ext, custom, useOriginalUrl })`, the common part. */
+
+module.exports = { jwtAuth }
