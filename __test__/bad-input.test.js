@@ -156,6 +156,28 @@ if (landed('sanitize')) {
     'sanitize.sanitize': (v) => sz.sanitize(v),
   })
 }
+const JWT_KEY = 'k'.repeat(64)
+if (landed('jwt')) {
+  const jwt = subpaths.jwt
+  const token = jwt.sign({ sub: 'u1', role: 'admin' }, JWT_KEY, { expiresIn: '1h' })
+  Object.assign(calls, {
+    'jwt.sign(payload)': (v) => jwt.sign(v, JWT_KEY),
+    'jwt.sign(key)': (v) => jwt.sign({ sub: 'u1' }, v),
+    'jwt.sign(options)': (v) => jwt.sign({ sub: 'u1' }, JWT_KEY, v),
+    'jwt.verify(token)': (v) => jwt.verify(v, JWT_KEY),
+    'jwt.verify(key)': (v) => jwt.verify(token, v),
+    'jwt.verify(options)': (v) => jwt.verify(token, JWT_KEY, v),
+    'jwt.verify(callback)': (v) =>
+      new Promise((resolve, reject) => jwt.verify(v, JWT_KEY, {}, (err) => (err ? reject(err) : resolve()))),
+    'jwt.decode(token)': (v) => jwt.decode(v),
+    'jwt.decode(options)': (v) => jwt.decode(token, v),
+    'jwt.createSigner': (v) => jwt.createSigner(v),
+    'jwt.createVerifier': (v) => jwt.createVerifier(v),
+    'jwt.createVerifier()(token)': (v) => jwt.createVerifier({ key: JWT_KEY, cache: 10 })(v),
+    'jwt.jwtAuth': (v) => jwt.jwtAuth(v),
+    'jwt.authorize': (v) => jwt.authorize(v),
+  })
+}
 for (const name of Object.keys(subpaths.headers)) {
   if (typeof subpaths.headers[name] === 'function')
     calls[`headers.${name}`] = (v) => subpaths.headers[name](v)
@@ -167,6 +189,10 @@ for (const name of Object.keys(subpaths.headers)) {
 // Calls made at start-up (options in) may also throw a plain Error saying what to change,
 // as helmet and cors do and as the contract says ("fails loudly at start-up").
 const RUNTIME = new Set([
+  'jwt.verify(token)',
+  'jwt.verify(callback)',
+  'jwt.decode(token)',
+  'jwt.createVerifier()(token)',
   'sanitize.sanitizeHtml(data)',
   'sanitize.createSanitizer()(data)',
   'sanitize.escapeHtml',
@@ -176,6 +202,7 @@ const RUNTIME = new Set([
   'rate-limit.ipKeyGenerator',
 ])
 const ALLOWED = [TypeError, RangeError, ValidationError]
+if (landed('jwt')) ALLOWED.push(subpaths.jwt.JsonWebTokenError)
 const allowed = (name, err) => {
   if (ALLOWED.some((C) => err instanceof C)) return true
   if (!RUNTIME.has(name) && err.constructor === Error && err.message.length > 10) return true
@@ -258,6 +285,16 @@ function runMiddleware(mw, shape, { body, errorArg } = {}) {
 }
 
 const middlewares = {
+  ...(landed('jwt') && {
+    'jwt.jwtAuth': subpaths.jwt.jwtAuth({ secret: JWT_KEY, algorithms: ['HS256'] }),
+    'jwt.jwtAuth(optional,cookie)': subpaths.jwt.jwtAuth({
+      secret: JWT_KEY,
+      algorithms: ['HS256'],
+      credentialsRequired: false,
+      cookie: 'token',
+    }),
+    'jwt.authorize': subpaths.jwt.authorize(['admin']),
+  }),
   ...(landed('sanitize') && {
     'sanitize.sanitize(text)': subpaths.sanitize.sanitize({ query: true, params: true }),
     'sanitize.sanitize(html)': subpaths.sanitize.sanitize({ mode: 'html', query: true }),
@@ -296,6 +333,7 @@ const placements = {
     if (typeof v !== 'string' && !Array.isArray(v)) return
     req.headers.origin = v
     req.headers.authorization = v
+    req.headers.cookie = v
     req.headers['x-forwarded-for'] = v
     req.headers['x-request-id'] = v
   },

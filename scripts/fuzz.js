@@ -84,7 +84,24 @@ function seeds(target) {
       out.push(Buffer.concat(parts))
     }
   } else if (target === 'jwt') {
-    out.push(...require('./fuzz-seeds/jwt').seeds())
+    // Mode 0: tokens (signed with the target's HMAC secret, and the shared workloads');
+    // odd modes: a payload to sign, verify and change.
+    const jsonwebtoken = require('jsonwebtoken')
+    const secret = 'a-fuzzing-secret-of-64-bytes-....................................'
+    const tokens = ['HS256', 'HS384', 'HS512'].map((algorithm) =>
+      jsonwebtoken.sign({ sub: 'u1', role: 'admin', exp: 4102444800 }, secret, { algorithm }),
+    )
+    const workloads = path.join(shared, 'workloads', 'jwt.json')
+    if (fs.existsSync(workloads)) {
+      JSON.stringify(JSON.parse(fs.readFileSync(workloads, 'utf8'))).replace(
+        /eyJ[\w-]+\.[\w-]*\.[\w-]*/g,
+        (t) => tokens.push(t),
+      )
+    }
+    for (const t of tokens.slice(0, 64)) out.push(Buffer.concat([Buffer.from([0]), Buffer.from(t)]))
+    for (const [i, p] of ['{"sub":"x"}', '{}', '[]', '"\u00e9"', '{"a":1e400}'].entries()) {
+      out.push(Buffer.concat([Buffer.from([1 + 2 * i, i * 50]), Buffer.from(p)]))
+    }
   } else if (target === 'sanitize') {
     const html = [...require('../__test__/fixtures/xss-vectors').all]
     const workloads = path.join(shared, 'workloads', 'html.json')
