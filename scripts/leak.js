@@ -169,9 +169,13 @@ async function run({ seconds = 600, maxGrowthMb = 12, log = () => {} } = {}) {
     rounds += 100
     if (Date.now() >= nextSample) {
       gc()
-      const mb = process.memoryUsage().rss / 1048576
+      const { rss, heapUsed } = process.memoryUsage()
+      const mb = rss / 1048576
       samples.push(mb)
-      log(`${((Date.now() - started) / 1000).toFixed(0)} s: rss ${mb.toFixed(1)} MB after ${rounds} rounds`)
+      const at = ((Date.now() - started) / 1000).toFixed(0)
+      log(
+        `${at} s: rss ${mb.toFixed(1)} MB, JS heap ${(heapUsed / 1048576).toFixed(1)} MB after ${rounds} rounds`,
+      )
       nextSample += every
     }
   }
