@@ -410,3 +410,15 @@ test('bad input: errorHandler renders any thrown value without internals', async
   }
   assert.deepStrictEqual(problems, [])
 })
+
+test('regression (found by the body fuzz target): json() parses integers beyond 2^53 as express.json() does', async () => {
+  for (const body of [
+    '{"c":123456789012345678901234567890}',
+    '[9007199254740993,{"n":-18446744073709551616}]',
+  ]) {
+    let req
+    const r = await runMiddleware(middlewares['validate.json'], (q) => (req = q), { body })
+    assert.ok(r.next && !r.err, `${body}: ${r.err && r.err.message}`)
+    assert.deepStrictEqual(req.body, JSON.parse(body))
+  }
+})
