@@ -422,3 +422,17 @@ test('regression (found by the body fuzz target): json() parses integers beyond 
     assert.deepStrictEqual(req.body, JSON.parse(body))
   }
 })
+
+test('regression: json() names the cause when JSON.parse would accept what rampart refuses', async () => {
+  const cases = {
+    '{"a":1e400}': /number beyond the double range/,
+    '{"a":"\\ud800"}': /lone surrogate/,
+    [Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]).toString('latin1')]: /UTF-8/,
+  }
+  for (const [text, message] of Object.entries(cases)) {
+    const body = Buffer.from(text, 'latin1')
+    const r = await runMiddleware(middlewares['validate.json'], () => {}, { body })
+    assert.strictEqual(r.err && r.err.status, 400, text)
+    assert.match(r.err.message, message, text)
+  }
+})

@@ -4,6 +4,7 @@
 // keys, and the optional schema, without building a tree), and only then lets JSON.parse
 // build req.body. Errors are body-parser's (status, type, expose) or a ValidationError.
 
+const { isUtf8 } = require('node:buffer')
 const native = require('../native')
 const { compile, normalizeOptions } = require('./compile')
 const { ValidationError, toDetails, bodyError } = require('./errors')
@@ -189,7 +190,11 @@ function parseFailure(buf, message) {
   if (message === undefined) {
     try {
       JSON.parse(text)
-      message = 'Invalid UTF-8 in JSON body'
+      // JSON.parse accepts what serde_json refuses: say which, rather than blame UTF-8.
+      message =
+        isUtf8 && isUtf8(buf)
+          ? 'Unsupported JSON in body: a number beyond the double range or a lone surrogate escape'
+          : 'Invalid UTF-8 in JSON body'
     } catch (err) {
       message = err.message
     }
