@@ -133,11 +133,15 @@ fuzz_target!(|data: &[u8]| {
     let policy = &policies()[usize::from(which) % policies().len()];
     let out = policy.clean(&input);
     let problems = check(&out);
-    let slow = policy.clean_with_html5ever(&input);
-    assert_eq!(
-        out, slow,
-        "the fast lane and html5ever disagree on {input:?}"
-    );
+    // Text with no `<` and no `&` is returned untouched by design (no tokenizer runs);
+    // anything else goes through the byte-level lane, which must equal html5ever's output.
+    if needs_cleaning(&input) {
+        let slow = policy.clean_with_html5ever(&input);
+        assert_eq!(
+            out, slow,
+            "the fast lane and html5ever disagree on {input:?}"
+        );
+    }
     assert!(
         problems.is_empty(),
         "unsafe output {problems:?}\ninput: {input:?}\noutput: {out:?}"
