@@ -17,14 +17,7 @@ const { startStack, login } = require('./e2e/stack')
 const { loadWorkloads } = require('./workloads')
 const { formatNumber, formatCount } = require('./lib/stats')
 const { describeMachine, machineLine } = require('./lib/machine')
-
-function numberEnv(name, fallback, min) {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number >= ${min}, got ${raw}`)
-  return n
-}
+const { numberEnv } = require('./lib/env')
 
 function settings() {
   return {

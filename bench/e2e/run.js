@@ -19,16 +19,9 @@ const { loadWorkloads } = require('../workloads')
 const { renderBarChart } = require('../chart')
 const { median, formatNumber, formatRatio, rotate } = require('../lib/stats')
 const { describeMachine, machineLine } = require('../lib/machine')
+const { numberEnv } = require('../lib/env')
 
 const TARGET = 0.9 // issue 8: the rampart stack keeps >= 0.9x bare Express throughput on every route
-
-function numberEnv(name, fallback, { min = 0 } = {}) {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number >= ${min}, got ${raw}`)
-  return n
-}
 
 function settings() {
   const stacks = [
@@ -41,9 +34,9 @@ function settings() {
     .map((s) => s.trim())
     .filter(Boolean)
   return {
-    duration: numberEnv('E2E_DURATION', 5, { min: 0.1 }),
-    connections: Math.round(numberEnv('E2E_CONNECTIONS', 50, { min: 1 })),
-    rounds: Math.round(numberEnv('E2E_ROUNDS', 3, { min: 1 })),
+    duration: numberEnv('E2E_DURATION', 5, 0.1),
+    connections: Math.round(numberEnv('E2E_CONNECTIONS', 50, 1)),
+    rounds: Math.round(numberEnv('E2E_ROUNDS', 3, 1)),
     warmup: numberEnv('E2E_WARMUP', 1),
     outDir: path.resolve(process.env.E2E_OUT_DIR || path.join(ROOT, 'bench')),
     stacks: wanted.length ? stacks.filter((s) => wanted.includes(s.name)) : stacks,
