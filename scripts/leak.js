@@ -146,9 +146,9 @@ const median = (xs) => {
 }
 
 /** Runs the loop for `seconds`; resolves with the RSS samples and the verdict. */
-async function run({ seconds = 600, maxGrowthMb = 12, log = () => {} } = {}) {
+async function run({ seconds = 600, maxGrowthMb = 12, warmupSeconds, log = () => {} } = {}) {
   const round = makeRound()
-  const warmUntil = Date.now() + Math.min(5000, seconds * 200)
+  const warmUntil = Date.now() + (warmupSeconds ?? Math.min(5, seconds / 5)) * 1000
   // A turn of the event loop every 100 rounds, as a server has between requests: native
   // objects (compiled schemas, stores) are freed by finalizers that run on a later turn.
   const turn = () => new Promise((resolve) => setImmediate(resolve))
