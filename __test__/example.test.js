@@ -5,15 +5,9 @@ const assert = require('node:assert')
 const { spawn } = require('node:child_process')
 const path = require('node:path')
 const { createApp } = require('../examples/server')
+const { serve } = require('./helpers/serve')
 
 const SECRET = 'an-example-secret-of-at-least-32-bytes!'
-
-async function listen(app) {
-  const server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  return { server, base: `http://127.0.0.1:${server.address().port}` }
-}
 
 async function login(base, username, password) {
   return fetch(`${base}/login`, {
@@ -25,8 +19,8 @@ async function login(base, username, password) {
 
 test('the example API protects every route the way the README says', async (t) => {
   process.env.LOGIN_RATE_LIMIT_MAX = '4'
-  const { server, base } = await listen(createApp({ secret: SECRET }))
-  t.after(() => server.close())
+  const { url: base, close } = await serve(createApp({ secret: SECRET }))
+  t.after(close)
 
   const home = await fetch(`${base}/`)
   assert.strictEqual(home.status, 200)

@@ -2,16 +2,15 @@
 // fortify(): secure headers, CORS, a global rate limit and the body parser, in order, as one middleware.
 const test = require('node:test')
 const assert = require('node:assert')
-const http = require('node:http')
 const express = require('express')
 const { fortify, errorHandler } = require('rampart')
+const { serve } = require('./helpers/serve')
 
-async function serve(app, t) {
-  const server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  t.after(() => server.close())
-  return `http://127.0.0.1:${server.address().port}`
+/** Serves `app` until the test ends; returns its base URL. */
+async function serveFor(t, app) {
+  const { url, close } = await serve(app)
+  t.after(close)
+  return url
 }
 
 function echoApp(options) {
@@ -24,7 +23,7 @@ function echoApp(options) {
 }
 
 test('defaults: helmet headers, a global limit with draft-8 headers, the JSON parser; no CORS', async (t) => {
-  const base = await serve(echoApp(), t)
+  const base = await serveFor(t, echoApp())
   const res = await fetch(`${base}/echo`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
@@ -39,14 +38,14 @@ test('defaults: helmet headers, a global limit with draft-8 headers, the JSON pa
 })
 
 test('each piece takes its own options, and false leaves it out', async (t) => {
-  const base = await serve(
+  const base = await serveFor(
+    t,
     echoApp({
       headers: false,
       cors: { origin: 'https://app.example' },
       rateLimit: { limit: 2, windowMs: 60_000 },
       json: { limit: '10b' },
     }),
-    t,
   )
   const first = await fetch(`${base}/`, { headers: { origin: 'https://app.example' } })
   assert.strictEqual(first.headers.get('access-control-allow-origin'), 'https://app.example')
@@ -65,7 +64,10 @@ test('each piece takes its own options, and false leaves it out', async (t) => {
 })
 
 test('the order is headers, CORS, rate limit, body: a limited request still carries headers and CORS', async (t) => {
-  const base = await serve(echoApp({ cors: { origin: 'https://app.example' }, rateLimit: { limit: 1 } }), t)
+  const base = await serveFor(
+    t,
+    echoApp({ cors: { origin: 'https://app.example' }, rateLimit: { limit: 1 } }),
+  )
   await fetch(`${base}/`)
   const limited = await fetch(`${base}/echo`, {
     method: 'POST',
@@ -82,7 +84,7 @@ test('json: false lets another body parser see the body', async (t) => {
   app.use(fortify({ json: false }))
   app.use(express.text({ type: '*/*' }))
   app.post('/', (req, res) => res.send(`got ${req.body}`))
-  const base = await serve(app, t)
+  const base = await serveFor(t, app)
   const res = await fetch(`${base}/`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -93,15 +95,12 @@ test('json: false lets another body parser see the body', async (t) => {
 
 test('works under plain node:http and passes errors to the final handler', async (t) => {
   const middleware = fortify({ rateLimit: false })
-  const server = http.createServer((req, res) =>
+  const base = await serveFor(t, (req, res) =>
     middleware(req, res, (err) => {
       res.statusCode = err ? err.status || 500 : 200
       res.end(err ? err.type || 'error' : JSON.stringify(req.body))
     }),
   )
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => server.close())
-  const base = `http://127.0.0.1:${server.address().port}`
   const ok = await fetch(base, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -5,7 +5,7 @@
 // Without Redis these tests skip with one line, except under CI=true, where they fail.
 const test = require('node:test')
 const assert = require('node:assert')
-const http = require('node:http')
+const { serve } = require('./helpers/serve')
 const net = require('node:net')
 const path = require('node:path')
 const { spawn } = require('node:child_process')
@@ -45,15 +45,6 @@ test.before(async () => {
   skip = `Redis is not reachable at ${REDIS_URL}`
   console.log(`# skipping RedisStore tests: ${skip}`)
 })
-
-async function serve(app) {
-  const server = http.createServer(app)
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((r) => server.close(r)),
-  }
-}
 
 function appWith(limiter) {
   const app = express()

@@ -4,6 +4,7 @@
 const test = require('node:test')
 const assert = require('node:assert')
 const http = require('node:http')
+const { serve } = require('./helpers/serve')
 const path = require('node:path')
 const express = require('express')
 const erl = require('express-rate-limit')
@@ -11,16 +12,6 @@ const rateLimit = require('../lib/rate-limit')
 const { events } = require('../lib/events')
 
 const { MemoryStore, ipKeyGenerator } = rateLimit
-
-/** Starts `app` on 127.0.0.1:0; returns { url, close }. */
-async function serve(app) {
-  const server = http.createServer(app)
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  }
-}
 
 function appWith(limiter, route = (_req, res) => res.send('ok')) {
   const app = express()
