@@ -58,6 +58,8 @@ function createApp(options = {}) {
   const secret = options.secret || resolveSecret()
   const app = express()
   app.set('trust proxy', false)
+  // secureHeaders() removes X-Powered-By anyway; not setting it at all saves a header write.
+  app.disable('x-powered-by')
 
   // Secure headers, CORS, a global rate limit and the safe JSON body parser, in that order.
   app.use(

@@ -6,11 +6,20 @@
 // Access-Control-Allow-Origin (as with cors) and is reported as `cors.rejected`.
 const { compileCorsOptions, compileOrigin } = require('./cors/options')
 const { report } = require('./events')
+const { headerTableOf } = require('./headers/set-headers')
 
 const NO_HEADERS = Object.freeze({})
 
-/** Adds `field` to the response's Vary header, as the `vary` package does. */
+/**
+ * Adds `field` (a constant, valid header value) to the response's Vary header, as the
+ * `vary` package does.
+ */
 function appendVary(res, field) {
+  const table = headerTableOf(res)
+  if (table !== undefined && table.vary === undefined) {
+    table.vary = ['Vary', field]
+    return
+  }
   let current = res.getHeader('Vary')
   if (current === undefined) {
     res.setHeader('Vary', field)
@@ -25,6 +34,12 @@ function appendVary(res, field) {
     if (token === '*' || token === lower) return
   }
   res.setHeader('Vary', current ? `${current}, ${field}` : field)
+}
+
+function setValidated(res, lower, name, value) {
+  const table = headerTableOf(res)
+  if (table !== undefined) table[lower] = [name, value]
+  else res.setHeader(name, value)
 }
 
 function isAllowed(origin, compiled) {
@@ -46,10 +61,11 @@ function rejected(req, origin) {
 function applyOrigin(rule, req, res, requestOrigin) {
   switch (rule.kind) {
     case 'any':
-      res.setHeader('Access-Control-Allow-Origin', '*')
+      setValidated(res, 'access-control-allow-origin', 'Access-Control-Allow-Origin', '*')
       return
     case 'fixed':
-      res.setHeader('Access-Control-Allow-Origin', rule.value)
+      // rule.value was validated when the options were compiled.
+      setValidated(res, 'access-control-allow-origin', 'Access-Control-Allow-Origin', rule.value)
       appendVary(res, 'Origin')
       if (requestOrigin !== undefined && requestOrigin !== rule.value) rejected(req, requestOrigin)
       return

@@ -4,6 +4,7 @@ const secureHeaders = require('./headers')
 const cors = require('./cors')
 const rateLimit = require('./rate-limit')
 const { json } = require('./validate')
+const { toDictionaryMode } = require('./fortify/dictionary-mode')
 
 // A global limit that stops floods without troubling real clients; tighten per route.
 const DEFAULT_RATE_LIMIT = { windowMs: 60_000, limit: 600, standardHeaders: 'draft-8', legacyHeaders: false }
@@ -35,6 +36,7 @@ function asOptions(value) {
 /** Runs the middlewares in order; an error or a finished response stops the chain. */
 function compose(stack) {
   function fortified(req, res, next) {
+    toDictionaryMode(req, res)
     let index = 0
     const step = (err) => {
       if (err) return next(err)

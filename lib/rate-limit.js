@@ -47,8 +47,17 @@ function rateLimit(passedOptions) {
   const writeHeaders = anyHeaders
     ? headerWriter({ legacy, draft, windowMs, constLimit: limitFn ? undefined : limitOption })
     : null
-  const identifier =
-    config.identifier ?? ((req) => defaultIdentifier(windowMs, req[requestPropertyName].limit))
+  // The default draft-8 policy name depends only on the limit: made again only when it changes.
+  let namedLimit
+  let limitName
+  function nameOfLimit(limit) {
+    if (limit !== namedLimit) {
+      limitName = defaultIdentifier(windowMs, limit)
+      namedLimit = limit
+    }
+    return limitName
+  }
+  const identifier = config.identifier ?? null
   const countOutcomes = Boolean(config.skipFailedRequests || config.skipSuccessfulRequests)
   // GCRA does not spend capacity on a request it blocks, so there is nothing to give back:
   // taking one back would let every blocked (failed) request buy a fresh one.
@@ -198,11 +207,16 @@ function rateLimit(passedOptions) {
 
       if (writeHeaders !== null && !res.headersSent) {
         if (draft === 'draft-8') {
-          const name = typeof identifier === 'function' ? identifier(req, res) : identifier
+          const name =
+            identifier === null
+              ? nameOfLimit(limit)
+              : typeof identifier === 'function'
+                ? identifier(req, res)
+                : identifier
           if (isThenable(name)) {
             return name
               .then((n) => {
-                writeHeaders(res, limit, remaining, resetMs, now, key, n)
+                if (!res.headersSent) writeHeaders(res, limit, remaining, resetMs, now, key, n)
                 if (countOutcomes && !(gcra && totalHits > limit)) watchOutcome(req, res, key, limit, resetMs)
                 return finish(req, res, next, key, limit, totalHits, resetMs, now)
               })

@@ -33,6 +33,26 @@ function findHeaderTable() {
   return undefined
 }
 
+/**
+ * node's header table of `res` (lower-cased name → [name, value]), when it is safe to store
+ * headers into it directly: a node:http response nobody has wrapped, headers not yet sent.
+ * Else undefined, and the caller goes through setHeader. Only values validated beforehand
+ * may be stored.
+ */
+function headerTableOf(res) {
+  if (
+    kOutHeaders === undefined ||
+    res.setHeader !== nativeSetHeader ||
+    res.removeHeader !== nativeRemoveHeader ||
+    res._header
+  ) {
+    return undefined
+  }
+  const table = res[kOutHeaders]
+  if (table === null) return (res[kOutHeaders] = { __proto__: null })
+  return typeof table === 'object' ? table : undefined
+}
+
 /** Throws at start-up, with node's own message, if a header could not be sent. */
 function checkHeader(name, value) {
   http.validateHeaderName(name)
@@ -59,23 +79,15 @@ function compileHeaders(entries, removals = []) {
   const removeCount = removeNames.length
 
   return function writeHeaders(res) {
-    if (
-      kOutHeaders !== undefined &&
-      res.setHeader === nativeSetHeader &&
-      res.removeHeader === nativeRemoveHeader &&
-      !res._header
-    ) {
-      let table = res[kOutHeaders]
-      if (table !== undefined) {
-        if (table === null) table = res[kOutHeaders] = { __proto__: null }
-        for (let i = 0; i < count; i++) table[keys[i]] = [names[i], values[i]]
-        for (let i = 0; i < removeCount; i++) delete table[removeKeys[i]]
-        return
-      }
+    const table = headerTableOf(res)
+    if (table !== undefined) {
+      for (let i = 0; i < count; i++) table[keys[i]] = [names[i], values[i]]
+      for (let i = 0; i < removeCount; i++) delete table[removeKeys[i]]
+      return
     }
     for (let i = 0; i < count; i++) res.setHeader(names[i], values[i])
     for (let i = 0; i < removeCount; i++) res.removeHeader(removeNames[i])
   }
 }
 
-module.exports = { compileHeaders, checkHeader }
+module.exports = { compileHeaders, checkHeader, headerTableOf }

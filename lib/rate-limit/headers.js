@@ -7,27 +7,8 @@
 //   Retry-After (seconds) on a blocked request.
 // Everything that does not change per request (the limit, the policy) is computed once.
 const crypto = require('node:crypto')
-const { OutgoingMessage } = require('node:http')
-
-// node:http's setHeader validates the name and value and lower-cases the name on every
-// call, then stores [name, value] in the response's header table. Our names are
-// constants and our values are digits and ASCII we built, so on a plain node:http (or
-// Express) response whose setHeader is node's own, we store into that table directly,
-// which is exactly what setHeader would have stored. Anything else (a wrapped setHeader,
-// a mock response) goes through res.setHeader.
-const nodeSetHeader = OutgoingMessage.prototype.setHeader
-let kOutHeaders
-
-function headerTable(res) {
-  if (res.setHeader !== nodeSetHeader || res._header) return undefined
-  if (kOutHeaders === undefined) {
-    kOutHeaders = Object.getOwnPropertySymbols(res).find((sym) => sym.description === 'kOutHeaders')
-    if (kOutHeaders === undefined) return undefined
-  }
-  let table = res[kOutHeaders]
-  if (table === null) res[kOutHeaders] = table = { __proto__: null }
-  return typeof table === 'object' ? table : undefined
-}
+const http = require('node:http')
+const { headerTableOf } = require('../headers/set-headers')
 
 const SUPPORTED_DRAFTS = ['draft-6', 'draft-7', 'draft-8']
 
@@ -74,11 +55,12 @@ function headerWriter({ legacy, draft, windowMs, constLimit }) {
   const draftPolicy8 = fixed ? `; q=${constLimit}; w=${windowSeconds}; pk=:` : ''
   let lastKey
   let lastPk = ''
+  let checkedName
 
+  // The caller checks that the headers are not sent yet.
   return function writeHeaders(res, limit, remaining, resetMs, now, key, name) {
-    if (res.headersSent) return
     const limitStr = fixed && limit === constLimit ? limitText : String(limit)
-    const t = headerTable(res)
+    const t = headerTableOf(res)
     if (legacy) {
       put(res, t, 'x-ratelimit-limit', 'X-RateLimit-Limit', limitStr)
       put(res, t, 'x-ratelimit-remaining', 'X-RateLimit-Remaining', String(remaining))
@@ -104,11 +86,22 @@ function headerWriter({ legacy, draft, windowMs, constLimit }) {
         lastKey = key
         lastPk = partitionKey(key)
       }
+      if (name !== checkedName) {
+        // The policy name is the only part of these values we did not build from digits.
+        http.validateHeaderValue('RateLimit', `"${name}"`)
+        checkedName = name
+      }
       const policy = limitStr === limitText ? draftPolicy8 : `; q=${limitStr}; w=${windowSeconds}; pk=:`
-      appendHeader(res, 'RateLimit', `"${name}"; r=${remaining}; t=${reset}`)
-      appendHeader(res, 'RateLimit-Policy', `"${name}"${policy}${lastPk}:`)
+      add(res, t, 'ratelimit', 'RateLimit', `"${name}"; r=${remaining}; t=${reset}`)
+      add(res, t, 'ratelimit-policy', 'RateLimit-Policy', `"${name}"${policy}${lastPk}:`)
     }
   }
+}
+
+/** Appends one header value: straight into the table when the header is not there yet. */
+function add(res, table, lower, name, value) {
+  if (table !== undefined && table[lower] === undefined) table[lower] = [name, value]
+  else appendHeader(res, name, value)
 }
 
 /** Sets one header: into the header table when we have it, else through setHeader. */
