@@ -9,6 +9,7 @@ const os = require('node:os')
 const path = require('node:path')
 const { spawn } = require('node:child_process')
 const { startStack, login } = require('../bench/e2e/stack')
+const { parseWrkOutput, wrkScript, luaString, hasCommand } = require('../bench/e2e/loadgen')
 
 const ROOT = path.join(__dirname, '..')
 
@@ -148,6 +149,8 @@ test('startStack reports why a server died before listening', async () => {
 test('bench/e2e/run.js measures the stacks and writes E2E.md and e2e.svg', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-e2e-out-'))
   const r = await runNode('bench/e2e/run.js', {
+    E2E_LOADGEN: 'autocannon',
+    E2E_PIN: '0',
     E2E_STACKS: 'bare,js-stack',
     E2E_DURATION: '0.3',
     E2E_ROUNDS: '1',
@@ -168,6 +171,79 @@ test('bench/e2e/run.js measures the stacks and writes E2E.md and e2e.svg', async
   )
   fs.rmSync(out, { recursive: true, force: true })
 })
+
+test('wrk output and scripts: parsed and written exactly', () => {
+  const sample = [
+    'Running 5s test @ http://127.0.0.1:3000/',
+    '  1 threads and 50 connections',
+    '  Thread Stats   Avg      Stdev     Max   +/- Stdev',
+    '    Latency     4.12ms    1.01ms  31.20ms   90.00%',
+    '  Latency Distribution',
+    '     50%    3.90ms',
+    '     75%    4.20ms',
+    '     90%    5.00ms',
+    '     99%  850.00us',
+    '  60000 requests in 5.00s, 60.00MB read',
+    '  Socket errors: connect 0, read 2, write 1, timeout 3',
+    '  Non-2xx or 3xx responses: 7',
+    'Requests/sec:  12000.50',
+    'Transfer/sec:     12.00MB',
+  ].join('\n')
+  assert.deepEqual(parseWrkOutput(sample), {
+    reqPerSec: 12000.5,
+    p50: 3.9,
+    p99: 0.85,
+    requests: 60000,
+    non2xx: 7,
+    errors: 6,
+  })
+  const clean = parseWrkOutput(sample.replace(/ {2}Socket errors.*\n/, '').replace(/ {2}Non-2xx.*\n/, ''))
+  assert.equal(clean.errors, 0)
+  assert.equal(clean.non2xx, 0)
+  // A body that contains the plain closing bracket gets a longer one.
+  assert.equal(luaString('a]]b'), '[=[a]]b]=]')
+  assert.equal(
+    wrkScript({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"t":"]]"}' }),
+    'wrk.method = [[POST]]\nwrk.headers[ [[content-type]] ] = [[application/json]]\nwrk.body = [=[{"t":"]]"}]=]\n',
+  )
+})
+
+test(
+  'bench/e2e/run.js drives wrk with the servers pinned to their own CPU',
+  {
+    skip:
+      hasCommand('wrk') && hasCommand('taskset')
+        ? false
+        : 'wrk or taskset is not installed (apt-get install wrk)',
+  },
+  async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rampart-e2e-wrk-'))
+    const r = await runNode('bench/e2e/run.js', {
+      E2E_LOADGEN: 'wrk',
+      E2E_STACKS: 'bare,rampart',
+      E2E_DURATION: '1',
+      E2E_ROUNDS: '1',
+      E2E_WARMUP: '0',
+      E2E_CONNECTIONS: '4',
+      E2E_OUT_DIR: out,
+    })
+    assert.equal(r.status, 0, r.stderr + r.stdout)
+    assert.match(r.stdout, /Load generator: wrk/)
+    assert.match(
+      r.stdout,
+      /round 1\/1 POST \/api\/comments \(JWT, validate, sanitize\) rampart: [\d,]+ req\/s/,
+    )
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'e2e.json'), 'utf8'))
+    assert.equal(report.settings.loadGenerator, 'wrk')
+    for (const route of report.routes) {
+      for (const st of route.stacks) {
+        assert.ok(st.reqPerSec > 0, `${route.name} ${st.name}`)
+        assert.equal(st.non2xx + st.errors, 0, `${route.name} ${st.name}`)
+      }
+    }
+    fs.rmSync(out, { recursive: true, force: true })
+  },
+)
 
 // A server with the example API's contract that keeps 128 KiB per request forever.
 const LEAKY = `'use strict'

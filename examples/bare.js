@@ -3,8 +3,10 @@
 // all. The baseline of the end-to-end benchmark (`npm run bench:e2e`). Never deploy this.
 const express = require('express')
 
-function createApp() {
+/** `options.first`: middleware to run before everything else (the benchmark's variants). */
+function createApp(options = {}) {
   const app = express()
+  for (const middleware of options.first || []) app.use(middleware)
   app.use(express.json())
   app.get('/', (_req, res) => {
     res.json({

@@ -13,8 +13,8 @@
 // LOGIN_RATE_LIMIT_MAX far above the load, so the run measures throughput, not 429s.
 const fs = require('node:fs')
 const path = require('node:path')
-const autocannon = require('autocannon')
-const { startStack, login, cpuTimeMs, ROOT } = require('./stack')
+const { startStack, login, cpuTimeMs, cpuPlan, pinSelf, ROOT } = require('./stack')
+const { chooseLoadGenerator, loader } = require('./loadgen')
 const { loadWorkloads } = require('../workloads')
 const { renderBarChart } = require('../chart')
 const { median, formatNumber, formatRatio, rotate } = require('../lib/stats')
@@ -26,6 +26,7 @@ const TARGET = 0.9 // issue 8: the rampart stack keeps >= 0.9x bare Express thro
 function settings() {
   const stacks = [
     { name: 'bare', module: 'examples/bare.js' },
+    { name: 'bare-dict', module: 'bench/e2e/bare-dictionary.js' },
     { name: 'js-stack', module: 'examples/js-stack.js' },
     { name: 'rampart', module: process.env.E2E_RAMPART_MODULE || 'examples/server.js' },
   ]
@@ -40,6 +41,8 @@ function settings() {
     warmup: numberEnv('E2E_WARMUP', 1),
     outDir: path.resolve(process.env.E2E_OUT_DIR || path.join(ROOT, 'bench')),
     stacks: wanted.length ? stacks.filter((s) => wanted.includes(s.name)) : stacks,
+    loadGenerator: chooseLoadGenerator(),
+    cpus: cpuPlan(),
   }
 }
 
@@ -80,27 +83,31 @@ async function preflight(stack, route, token) {
 }
 
 /** Loads one route of one stack; also measures the server's CPU time per request. */
-async function load(stack, route, duration, connections) {
+async function load(s, stack, route, duration) {
   const req = requestFor(route, stack.token)
   const cpuBefore = cpuTimeMs(stack.pid)
-  const r = await autocannon({
+  const r = await loader(s.loadGenerator)({
     url: stack.url + route.path,
     method: req.method,
     headers: req.headers,
     body: req.body,
-    connections,
+    connections: s.connections,
     duration,
+    cpus: s.cpus && s.cpus.load,
   })
   const cpuMs = cpuTimeMs(stack.pid) - cpuBefore
-  return {
-    reqPerSec: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    requests: r.requests.total,
-    cpuUsPerRequest: r.requests.total > 0 ? (cpuMs * 1000) / r.requests.total : NaN,
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-  }
+  return { ...r, cpuUsPerRequest: r.requests > 0 ? (cpuMs * 1000) / r.requests : NaN }
+}
+
+function setupLine(s) {
+  const gen =
+    s.loadGenerator === 'wrk'
+      ? `wrk (${s.cpus ? s.cpus.load.length : 'all'} thread(s))`
+      : 'autocannon (in the benchmark process)'
+  const pinning = s.cpus
+    ? `Servers pinned to CPU ${s.cpus.server.join(',')} and the load generator to CPU ${s.cpus.load.join(',')} (taskset), so the server under test is the bottleneck.`
+    : 'No CPU pinning: the load generator shares the cores with the server under test.'
+  return `Load generator: ${gen}. ${pinning}`
 }
 
 function markdown(report) {
@@ -108,10 +115,13 @@ function markdown(report) {
   const lines = [
     '# rampart end-to-end benchmark',
     '',
-    'The same example API three ways, each in its own process on 127.0.0.1: bare Express 5',
-    '(examples/bare.js, no security at all), the common JS stack (examples/js-stack.js: helmet, cors,',
-    'express-rate-limit, express.json, express-jwt + jsonwebtoken, joi, sanitize-html) and the rampart',
-    `stack (${report.rampartModule}). autocannon loads each route with ${s.connections} connections for`,
+    'The same example API, each variant in its own process on 127.0.0.1: bare Express 5',
+    '(examples/bare.js, no security at all); bare-dict, the same plus only the V8 dictionary-mode step',
+    "that fortify() applies to Express's req/res (bench/e2e/bare-dictionary.js, see the README); the",
+    'common JS stack (examples/js-stack.js: helmet, cors, express-rate-limit, express.json, express-jwt +',
+    `jsonwebtoken, joi, sanitize-html); and the rampart stack (${report.rampartModule}).`,
+    `${report.setup}`,
+    `Each route is loaded with ${s.connections} connections for`,
     `${s.duration} s per measurement; ${s.rounds} rounds, the stacks interleaved and the order rotated each round;`,
     `medians reported. Target: the rampart stack keeps ≥ ${TARGET}× bare Express throughput on every route.`,
     'Rate limits are configured far above the load (RATE_LIMIT_MAX), so non-2xx answers would be errors.',
@@ -119,7 +129,6 @@ function markdown(report) {
     'answered: less sensitive than req/s to other load on a shared machine. "CPU vs bare" is bare ÷ stack.',
     '',
     `Measured ${report.measuredAt.replace('T', ' ').slice(0, 16)} UTC with \`${report.command}\`. ${machineLine(machine)}.`,
-    'The load generator shares the machine with the server under test.',
     '',
     '![throughput relative to bare Express](e2e.svg)',
     '',
@@ -151,13 +160,14 @@ function markdown(report) {
 }
 
 function chart(report) {
-  const colors = { 'js-stack': '#8a94a6', rampart: '#2f7dd1' }
+  const colors = { 'bare-dict': '#c9ced6', 'js-stack': '#8a94a6', rampart: '#2f7dd1' }
   return renderBarChart({
     title: 'Whole-stack throughput relative to bare Express',
-    subtitle: `req/s ÷ bare Express req/s per route, median of ${report.settings.rounds} interleaved rounds (autocannon, ${report.settings.connections} connections)`,
+    subtitle: `req/s ÷ bare Express req/s per route, median of ${report.settings.rounds} interleaved rounds (${report.settings.loadGenerator}, ${report.settings.connections} connections)`,
     scale: 'linear',
     reference: 1,
     legend: [
+      { color: colors['bare-dict'], label: 'bare + dictionary mode only' },
       { color: colors['js-stack'], label: 'JS stack' },
       { color: colors.rampart, label: 'rampart stack' },
       { color: '#1f2933', label: `target ${TARGET}×`, kind: 'line' },
@@ -191,14 +201,16 @@ async function main() {
   const cleanup = async () => Promise.all(started.map((st) => st.stop()))
   process.once('SIGINT', () => cleanup().then(() => process.exit(130)))
 
+  if (s.cpus && s.loadGenerator === 'autocannon' && !pinSelf(s.cpus.load)) s.cpus = null
   log(
     `rampart e2e: ${s.stacks.map((x) => x.name).join(', ')}; ${s.rounds} rounds × ${s.duration} s, ${s.connections} connections`,
   )
+  log(setupLine(s))
   try {
     for (const def of s.stacks) {
       let stack
       try {
-        stack = await startStack(def.name, def.module)
+        stack = await startStack(def.name, def.module, { cpus: s.cpus && s.cpus.server })
       } catch (err) {
         failedToStart.push({ name: def.name, reason: `did not start: ${err.message.split('\n')[0]}` })
         log(`  ${def.name}: ${def.module} did not start:\n${err.message}`)
@@ -228,7 +240,7 @@ async function main() {
       log(`warm-up: ${s.warmup} s per stack and route`)
       for (const route of routeList) {
         for (const stack of started) {
-          if (live(stack, route)) await load(stack, route, s.warmup, s.connections)
+          if (live(stack, route)) await load(s, stack, route, s.warmup)
         }
       }
     }
@@ -238,7 +250,7 @@ async function main() {
       for (const route of routeList) {
         for (const stack of rotate(started, r)) {
           if (!live(stack, route)) continue
-          const res = await load(stack, route, s.duration, s.connections)
+          const res = await load(s, stack, route, s.duration)
           ;(samples[`${route.path} ${stack.name}`] ||= []).push(res)
           log(
             `  round ${r + 1}/${s.rounds} ${route.name} ${stack.name}: ${formatNumber(res.reqPerSec)} req/s, ` +
@@ -256,7 +268,15 @@ async function main() {
           ? 'npm run bench:e2e'
           : `node bench/e2e/run.js${argv.length ? ` ${argv.join(' ')}` : ''}`,
       machine: describeMachine(),
-      settings: { duration: s.duration, connections: s.connections, rounds: s.rounds, warmup: s.warmup },
+      settings: {
+        duration: s.duration,
+        connections: s.connections,
+        rounds: s.rounds,
+        warmup: s.warmup,
+        loadGenerator: s.loadGenerator,
+        cpus: s.cpus,
+      },
+      setup: setupLine(s),
       rampartModule: (s.stacks.find((x) => x.name === 'rampart') || {}).module || 'examples/server.js',
       target: TARGET,
       routes: routeList.map((route) => {

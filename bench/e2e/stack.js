@@ -1,9 +1,10 @@
 'use strict'
 // Process management for the end-to-end benchmark and the soak test: start an example server in
 // its own process, learn its port, log in, and stop it again.
-const { spawn } = require('node:child_process')
+const { spawn, spawnSync } = require('node:child_process')
 const crypto = require('node:crypto')
 const net = require('node:net')
+const os = require('node:os')
 const path = require('node:path')
 
 const ROOT = path.join(__dirname, '..', '..')
@@ -65,9 +66,13 @@ async function startStack(name, modulePath, options = {}) {
   }
 }
 
-async function spawnServer(name, file, args, port0, { env = {}, timeoutMs = 20000 } = {}) {
+async function spawnServer(name, file, args, port0, { env = {}, timeoutMs = 20000, cpus = null } = {}) {
   const viaServe = args[0] === SERVE
-  const child = spawn(process.execPath, args, {
+  // With a CPU plan, the server runs on its own cores (taskset execs node: same pid).
+  const [cmd, argv] = cpus
+    ? ['taskset', ['-c', cpus.join(','), process.execPath, ...args]]
+    : [process.execPath, args]
+  const child = spawn(cmd, argv, {
     cwd: ROOT,
     env: benchEnv({ ...env, PORT: String(port0) }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -142,6 +147,30 @@ async function spawnServer(name, file, args, port0, { env = {}, timeoutMs = 2000
 }
 
 /**
+ * Which CPUs the servers and the load generator get, so they do not fight over the same
+ * cores: the upper half for the server under test, the lower half for the load. null
+ * (no pinning) with fewer than 2 CPUs, without taskset (util-linux), or with E2E_PIN=0.
+ */
+function cpuPlan(env = process.env) {
+  if (env.E2E_PIN === '0') return null
+  const count = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
+  if (count < 2) return null
+  const probe = spawnSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' })
+  if (probe.status !== 0) return null
+  const all = Array.from({ length: count }, (_, i) => i)
+  const split = Math.floor(count / 2)
+  return { load: all.slice(0, split), server: all.slice(split) }
+}
+
+/** Pins this process (every thread) to `cpus`; false when that is not possible. */
+function pinSelf(cpus) {
+  const run = spawnSync('taskset', ['-a', '-p', '-c', cpus.join(','), String(process.pid)], {
+    stdio: 'ignore',
+  })
+  return run.status === 0
+}
+
+/**
  * CPU time (user + system) a process has used so far, in ms, from /proc/<pid>/stat (Linux; the
  * kernel counts in clock ticks of 10 ms). NaN where /proc is not available.
  */
@@ -188,4 +217,4 @@ async function login(stack, who) {
   }
 }
 
-module.exports = { startStack, login, benchEnv, cpuTimeMs, ROOT }
+module.exports = { startStack, login, benchEnv, cpuTimeMs, cpuPlan, pinSelf, ROOT }
