@@ -124,6 +124,8 @@ function markdown(report) {
     `Each route is loaded with ${s.connections} connections for`,
     `${s.duration} s per measurement; ${s.rounds} rounds, the stacks interleaved and the order rotated each round;`,
     `medians reported. Target: the rampart stack keeps ≥ ${TARGET}× bare Express throughput on every route.`,
+    '"vs bare-dict" is the throughput relative to bare-dict: what the security work itself costs once both',
+    'sides have the dictionary-mode step.',
     'Rate limits are configured far above the load (RATE_LIMIT_MAX), so non-2xx answers would be errors.',
     '"Server CPU µs/req" is the server process\'s user + system CPU time (from /proc) over the requests it',
     'answered: less sensitive than req/s to other load on a shared machine. "CPU vs bare" is bare ÷ stack.',
@@ -132,14 +134,14 @@ function markdown(report) {
     '',
     '![throughput relative to bare Express](e2e.svg)',
     '',
-    '| route | stack | req/s | p50 ms | p99 ms | vs bare | server CPU µs/req | CPU vs bare | non-2xx | errors | target |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| route | stack | req/s | p50 ms | p99 ms | vs bare | vs bare-dict | server CPU µs/req | CPU vs bare | non-2xx | errors | target |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
   ]
   for (const route of report.routes) {
     route.stacks.forEach((st, i) => {
       const first = i === 0 ? route.name : ''
       if (st.skipped) {
-        lines.push(`| ${first} | ${st.name} | not measured: ${st.skipped} | | | | | | | | |`)
+        lines.push(`| ${first} | ${st.name} | not measured: ${st.skipped} | | | | | | | | | |`)
         return
       }
       const target =
@@ -150,7 +152,7 @@ function markdown(report) {
           : ''
       lines.push(
         `| ${first} | ${st.name} | ${formatNumber(st.reqPerSec)} | ${formatNumber(st.p50)} | ${formatNumber(st.p99)} | ` +
-          `${st.name === 'bare' ? '1.00×' : formatRatio(st.ratio)} | ${formatNumber(st.cpuUsPerRequest)} | ` +
+          `${st.name === 'bare' ? '1.00×' : formatRatio(st.ratio)} | ${Number.isFinite(st.dictRatio) && st.name !== 'bare' && st.name !== 'bare-dict' ? formatRatio(st.dictRatio) : ''} | ${formatNumber(st.cpuUsPerRequest)} | ` +
           `${st.name === 'bare' ? '1.00×' : formatRatio(st.cpuRatio)} | ${st.non2xx} | ${st.errors} | ${target} |`,
       )
     })
@@ -296,8 +298,10 @@ async function main() {
         })
         for (const f of failedToStart) stacks.push({ name: f.name, skipped: f.reason })
         const bare = stacks.find((x) => x.name === 'bare' && !x.skipped)
+        const dict = stacks.find((x) => x.name === 'bare-dict' && !x.skipped)
         for (const st of stacks) {
           st.ratio = bare && !st.skipped ? st.reqPerSec / bare.reqPerSec : NaN
+          st.dictRatio = dict && !st.skipped ? st.reqPerSec / dict.reqPerSec : NaN
           st.cpuRatio = bare && !st.skipped ? bare.cpuUsPerRequest / st.cpuUsPerRequest : NaN
         }
         return { name: route.name, method: route.method, path: route.path, stacks }
