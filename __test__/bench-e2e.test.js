@@ -165,7 +165,10 @@ test('bench/e2e/run.js measures the stacks and writes E2E.md and e2e.svg', async
     assert.ok(md.includes(route), route)
   }
   // No bare-dict in this run, so its column stays empty.
-  assert.match(md, /\| js-stack \| [\d,]+ \| [\d.]+ \| [\d.]+ \| [\d.]+× \| {2}\| [\d,.]+ \| [\d.]+× \| 0 \| 0 \|/)
+  assert.match(
+    md,
+    /\| js-stack \| [\d,]+ \| [\d.]+ \| [\d.]+ \| [\d.]+× \| {2}\| [\d,.]+ \| [\d.]+× \| 0 \| 0 \|/,
+  )
   assert.match(
     fs.readFileSync(path.join(out, 'e2e.svg'), 'utf8'),
     /^<svg[^>]*>[\s\S]*js-stack[\s\S]*<\/svg>\n$/,

@@ -2,7 +2,8 @@
 // jwtAuth: express-jwt's options, codes and request property, plus cookie and jwksUri.
 // Written against node:http req/res only. With a fixed secret the hot path is synchronous:
 // read the header, one verify, set req.user, next().
-const { verifyKeyFor, algMask } = require('./keys')
+const { algMask } = require('./keys')
+const { verifyKeyFor } = require('./key-cache')
 const { verifyWith, checkVerifyOptions } = require('./verify')
 const { decode, decodeHeader } = require('./decode')
 const { isThenable, setPath } = require('./util')

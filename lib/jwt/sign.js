@@ -3,7 +3,8 @@
 // header and payload JSON (base64url, the default headers encoded once); the native core
 // adds the signature.
 const native = require('../native')
-const { signKeyFor, ALGS, ALG_INDEX, HS } = require('./keys')
+const { ALGS, ALG_INDEX, HS } = require('./keys')
+const { signKeyFor } = require('./key-cache')
 const { timespan } = require('./ms')
 const { STATUS_MESSAGES } = require('./errors')
 

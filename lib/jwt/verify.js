@@ -4,7 +4,8 @@
 // and signature, in that order; it returns the payload's JSON text or a status number),
 // one JSON.parse and the claim checks.
 const native = require('../native')
-const { algMask, verifyKeyFor, ALG_INDEX, HS } = require('./keys')
+const { algMask, ALG_INDEX, HS } = require('./keys')
+const { verifyKeyFor } = require('./key-cache')
 const { checkClaims, validWindow } = require('./claims')
 const { decodeHeader } = require('./decode')
 const { JsonWebTokenError, STATUS, STATUS_MESSAGES } = require('./errors')
