@@ -1,5 +1,5 @@
 'use strict'
-// fortify() moves Express's req/res to V8's dictionary representation (lib/fortify/dictionary-mode.js):
+// fortify() moves Express's req/res to V8's dictionary representation (lib/dictionary-mode.js):
 // nothing observable may change, and the representation must really change (else it buys nothing).
 const test = require('node:test')
 const assert = require('node:assert')
@@ -7,7 +7,7 @@ const { spawnSync } = require('node:child_process')
 const path = require('node:path')
 const express = require('express')
 const { fortify } = require('rampart')
-const { resetOwnProperty } = require('../lib/fortify/dictionary-mode')
+const { resetOwnProperty } = require('../lib/dictionary-mode')
 const { serve } = require('./helpers/serve')
 
 test('resetOwnProperty keeps the value, the attributes and the key set; skips what it must not touch', () => {
@@ -67,29 +67,55 @@ test('behind fortify() a handler sees the same req/res links, keys and values as
   for (const key of seen.before.resKeys) assert.ok(seen.after.resKeys.has(key), `res.${key} is still there`)
 })
 
-test('under V8, fortify() really leaves req and res in dictionary mode', () => {
+test('under V8, fortify() and each app-level middleware alone leave req and res in dictionary mode', () => {
   // %HasFastProperties needs --allow-natives-syntax, so this runs in a child process.
   const script = `
     const http = require('node:http')
     const express = require('express')
-    const { fortify } = require('rampart')
-    const app = express()
-    const out = {}
-    app.use((req, res, next) => { out.beforeReq = %HasFastProperties(req); out.beforeRes = %HasFastProperties(res); next() })
-    app.use(fortify({ rateLimit: false }))
-    app.get('/', (req, res) => { out.afterReq = %HasFastProperties(req); out.afterRes = %HasFastProperties(res); res.end('ok') })
-    const server = http.createServer(app).listen(0, '127.0.0.1', async () => {
-      await fetch('http://127.0.0.1:' + server.address().port + '/').then((r) => r.text())
-      server.close()
+    const { fortify, secureHeaders, cors } = require('rampart')
+    const rateLimit = require('rampart/rate-limit')
+    const { json } = require('rampart/validate')
+    const { jwtAuth, sign } = require('rampart/jwt')
+    const secret = 'k'.repeat(32)
+    const token = sign({ sub: 'a' }, secret)
+    const candidates = {
+      fortify: fortify({ rateLimit: false }),
+      secureHeaders: secureHeaders(),
+      cors: cors({ origin: 'https://app.example' }),
+      rateLimit: rateLimit({ limit: 1000 }),
+      json: json(),
+      jwtAuth: jwtAuth({ secret, algorithms: ['HS256'] }),
+      none: (req, res, next) => next(),
+    }
+    ;(async () => {
+      const out = {}
+      for (const [name, middleware] of Object.entries(candidates)) {
+        const app = express()
+        const seen = {}
+        app.use((req, res, next) => { seen.before = [%HasFastProperties(req), %HasFastProperties(res)]; next() })
+        app.use(middleware)
+        app.get('/', (req, res) => { seen.after = [%HasFastProperties(req), %HasFastProperties(res)]; res.end('ok') })
+        const server = http.createServer(app)
+        await new Promise((r) => server.listen(0, '127.0.0.1', r))
+        const res = await fetch('http://127.0.0.1:' + server.address().port + '/', { headers: { authorization: 'Bearer ' + token } })
+        await res.text()
+        server.close()
+        out[name] = { status: res.status, ...seen }
+      }
       console.log(JSON.stringify(out))
-    })
+    })()
   `
   const run = spawnSync(process.execPath, ['--allow-natives-syntax', '-e', script], {
     cwd: path.join(__dirname, '..'),
     encoding: 'utf8',
-    timeout: 30000,
+    timeout: 60000,
   })
   assert.strictEqual(run.status, 0, run.stderr)
   const out = JSON.parse(run.stdout.trim())
-  assert.deepStrictEqual(out, { beforeReq: true, beforeRes: true, afterReq: false, afterRes: false })
+  for (const [name, seen] of Object.entries(out)) {
+    assert.strictEqual(seen.status, 200, name)
+    assert.deepStrictEqual(seen.before, [true, true], `${name}: fast properties before`)
+    const expected = name === 'none' ? [true, true] : [false, false]
+    assert.deepStrictEqual(seen.after, expected, `${name}: dictionary mode after`)
+  }
 })

@@ -7,6 +7,7 @@
 const { compileCorsOptions, compileOrigin } = require('./cors/options')
 const { report } = require('./events')
 const { headerTableOf } = require('./headers/set-headers')
+const { toDictionaryMode } = require('./dictionary-mode')
 
 const NO_HEADERS = Object.freeze({})
 
@@ -154,6 +155,7 @@ function handleDynamic(plan, req, res, next) {
 }
 
 function run(plan, req, res, next) {
+  toDictionaryMode(req, res)
   const kind = plan.origin.kind
   if (kind === 'function') return handleDynamic(plan, req, res, next)
   if (kind === 'off') return next()

@@ -4,7 +4,7 @@ const secureHeaders = require('./headers')
 const cors = require('./cors')
 const rateLimit = require('./rate-limit')
 const { json } = require('./validate')
-const { toDictionaryMode } = require('./fortify/dictionary-mode')
+const { toDictionaryMode } = require('./dictionary-mode')
 
 // A global limit that stops floods without troubling real clients; tighten per route.
 const DEFAULT_RATE_LIMIT = { windowMs: 60_000, limit: 600, standardHeaders: 'draft-8', legacyHeaders: false }

@@ -5,6 +5,7 @@
 // pairs (and `X-Powered-By` to remove); a request then costs one pass that stores them.
 // Only a Content-Security-Policy with function values (nonces) is built per request.
 const { compileHeaders } = require('./headers/set-headers')
+const { toDictionaryMode } = require('./dictionary-mode')
 const { optionsObject } = require('./headers/middleware')
 const csp = require('./headers/content-security-policy')
 const coep = require('./headers/cross-origin-embedder-policy')
@@ -138,20 +139,23 @@ function secureHeaders(options = {}) {
   const { policy, entries, removals } = resolveHeaders(options)
   if (policy && typeof policy.value === 'string') {
     const write = compileHeaders([[policy.name, policy.value], ...entries], removals)
-    return function secureHeadersMiddleware(_req, res, next) {
+    return function secureHeadersMiddleware(req, res, next) {
+      toDictionaryMode(req, res)
       write(res)
       next()
     }
   }
   const write = compileHeaders(entries, removals)
   if (!policy) {
-    return function secureHeadersMiddleware(_req, res, next) {
+    return function secureHeadersMiddleware(req, res, next) {
+      toDictionaryMode(req, res)
       write(res)
       next()
     }
   }
   const { name, value } = policy
   return function secureHeadersMiddleware(req, res, next) {
+    toDictionaryMode(req, res)
     const header = value(req, res)
     if (header instanceof Error) return next(header)
     res.setHeader(name, header)

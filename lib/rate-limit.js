@@ -8,6 +8,7 @@
 // user function (skip, keyGenerator, limit, message, ...) may return a promise; the path
 // turns asynchronous only where one does.
 const { report, clientIp } = require('./events')
+const { toDictionaryMode } = require('./dictionary-mode')
 const { MemoryStore } = require('./rate-limit/memory-store')
 const { RedisStore } = require('./rate-limit/redis-store')
 const { ipKeyGenerator } = require('./rate-limit/ip-key-generator')
@@ -119,6 +120,7 @@ function rateLimit(passedOptions) {
   }
 
   function middleware(req, res, next) {
+    toDictionaryMode(req, res)
     if (skip !== null) {
       let skipped
       try {

@@ -1,10 +1,10 @@
 'use strict'
 // Bare Express (examples/bare.js) plus only the one thing fortify() does to Express itself:
-// req/res moved to V8's dictionary mode (lib/fortify/dictionary-mode.js). No security work.
+// req/res moved to V8's dictionary mode (lib/dictionary-mode.js). No security work.
 // In the end-to-end benchmark it shows how much of the rampart stack's speed comes from that
 // alone, so the cost of the security work can be read off as rampart ÷ this.
 const { createApp: createBareApp } = require('../../examples/bare')
-const { toDictionaryMode } = require('../../lib/fortify/dictionary-mode')
+const { toDictionaryMode } = require('../../lib/dictionary-mode')
 
 function dictionaryMode(req, res, next) {
   toDictionaryMode(req, res)

@@ -11,6 +11,7 @@ const { unless } = require('./unless')
 const { JwksClient } = require('./jwks')
 const { JsonWebTokenError, TokenExpiredError, UnauthorizedError } = require('./errors')
 const { report } = require('../events')
+const { toDictionaryMode } = require('../dictionary-mode')
 
 const VERIFY_OPTIONS = [
   'algorithms',
@@ -233,6 +234,7 @@ function jwtAuth(options) {
   }
 
   const middleware = function jwtAuthMiddleware(req, res, next) {
+    toDictionaryMode(req, res)
     const headers = req.headers || {}
     if (req.method === 'OPTIONS' && typeof headers['access-control-request-headers'] === 'string') {
       const asked = headers['access-control-request-headers'].split(',').map((h) => h.trim().toLowerCase())

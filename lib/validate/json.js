@@ -10,6 +10,7 @@ const { compile, normalizeOptions } = require('./compile')
 const { ValidationError, toDetails, bodyError } = require('./errors')
 const { parseLimit, typeMatcher, charsetOf, hasBody, readBody } = require('./read')
 const { report } = require('../events')
+const { toDictionaryMode } = require('../dictionary-mode')
 
 const CODE_SYNTAX = 1
 const CODE_TOO_DEEP = 2
@@ -131,6 +132,7 @@ function json(options) {
   const { parse, limit, inflate, matches, strictType, verify } = createParser(options)
 
   return function jsonParser(req, res, next) {
+    toDictionaryMode(req, res)
     if (req._body || req.readableEnded) return next()
     if (!('body' in req)) req.body = undefined
     if (!hasBody(req)) return next()

@@ -1,5 +1,6 @@
 'use strict'
-// Why fortify() re-adds one property of req and of res.
+// Why fortify() (and secureHeaders, cors, rateLimit, json and jwtAuth, whichever runs first)
+// re-adds one property of req and of res.
 //
 // Express gives every request and response its own prototype (Object.setPrototypeOf in
 // app.handle). In V8 an object whose prototype was set that way gets a shape that later
@@ -11,20 +12,28 @@
 //
 // Deleting a property that is not the newest one moves the object to V8's dictionary
 // representation, whose additions are hash inserts and whose lookups are cached per shared
-// map. So fortify() deletes Express's own back-reference (`req.res`, `res.req`) and sets it
-// again at once: same property, same value, same attributes; only its position in
+// map. So these middlewares delete Express's own back-reference (`req.res`, `res.req`) and
+// set it again at once: same property, same value, same attributes; only its position in
 // Object.keys() moves to the end. Nothing else is observable; on an engine where this does
-// not help it costs two property writes. See bench/E2E.md for what it buys.
+// not help it costs two property writes, and once an object is in dictionary mode a repeat
+// costs next to nothing (measured: five repeats within noise). See bench/E2E.md for what it
+// buys.
 
 /** Deletes and re-sets `obj[key]` when it is a plain own data property; else does nothing. */
 function resetOwnProperty(obj, key) {
+  if (obj === null || typeof obj !== 'object') return
   const value = obj[key]
   if (value === undefined || !Object.prototype.hasOwnProperty.call(obj, key)) return
   if (Reflect.deleteProperty(obj, key)) obj[key] = value
 }
 
-/** Moves an Express request and response to V8's dictionary representation (see above). */
+/**
+ * Moves an Express request and response to V8's dictionary representation (see above).
+ * Only where Express linked them (`req.res === res`): a plain node:http pair keeps its own
+ * shared shapes, and converting it would only cost (about 1 µs for a fresh object).
+ */
 function toDictionaryMode(req, res) {
+  if (req === null || typeof req !== 'object' || res === undefined || req.res !== res) return
   resetOwnProperty(req, 'res')
   resetOwnProperty(res, 'req')
 }
