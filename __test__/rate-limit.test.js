@@ -702,3 +702,22 @@ test('two stacked draft-8 limiters append their RateLimit headers exactly as exp
     await b.close()
   }
 })
+
+test('a limit function returning text with CR/LF cannot inject a header into any draft', async (t) => {
+  for (const draft of ['draft-6', 'draft-7', 'draft-8']) {
+    const limiter = rateLimit({
+      limit: () => '5\r\nX-Injected: yes',
+      standardHeaders: draft,
+      legacyHeaders: true,
+      validate: false,
+    })
+    const app = appWith(limiter)
+    app.use((err, _req, res, _next) => res.status(500).send(err.code || 'error'))
+    const { url, close } = await serve(app)
+    t.after(close)
+    const res = await fetch(`${url}/`)
+    assert.strictEqual(res.headers.get('x-injected'), null, draft)
+    assert.strictEqual(res.status, 500, draft)
+    assert.strictEqual(await res.text(), 'ERR_INVALID_CHAR', draft)
+  }
+})

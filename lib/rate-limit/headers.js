@@ -60,7 +60,9 @@ function headerWriter({ legacy, draft, windowMs, constLimit }) {
   // The caller checks that the headers are not sent yet.
   return function writeHeaders(res, limit, remaining, resetMs, now, key, name) {
     const limitStr = fixed && limit === constLimit ? limitText : String(limit)
-    const t = headerTableOf(res)
+    // A limit from the user's function that is not a number may carry anything: then every
+    // value goes through setHeader's checks instead of straight into the table.
+    const t = typeof limit === 'number' ? headerTableOf(res) : undefined
     if (legacy) {
       put(res, t, 'x-ratelimit-limit', 'X-RateLimit-Limit', limitStr)
       put(res, t, 'x-ratelimit-remaining', 'X-RateLimit-Remaining', String(remaining))
