@@ -1,6 +1,6 @@
 'use strict'
-// Why fortify() (and secureHeaders, cors, rateLimit, json and jwtAuth, whichever runs first)
-// re-adds one property of req and of res.
+// Why secureHeaders, cors, rateLimit, json and jwtAuth (and so fortify(), which runs the
+// first four) re-add one property of req and of res, whichever of them runs first.
 //
 // Express gives every request and response its own prototype (Object.setPrototypeOf in
 // app.handle). In V8 an object whose prototype was set that way gets a shape that later

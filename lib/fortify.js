@@ -4,7 +4,6 @@ const secureHeaders = require('./headers')
 const cors = require('./cors')
 const rateLimit = require('./rate-limit')
 const { json } = require('./validate')
-const { toDictionaryMode } = require('./dictionary-mode')
 
 // A global limit that stops floods without troubling real clients; tighten per route.
 const DEFAULT_RATE_LIMIT = { windowMs: 60_000, limit: 600, standardHeaders: 'draft-8', legacyHeaders: false }
@@ -35,8 +34,8 @@ function asOptions(value) {
 
 /** Runs the middlewares in order; an error or a finished response stops the chain. */
 function compose(stack) {
+  // Its first middleware moves req/res to V8's dictionary mode (lib/dictionary-mode.js).
   function fortified(req, res, next) {
-    toDictionaryMode(req, res)
     let index = 0
     const step = (err) => {
       if (err) return next(err)
