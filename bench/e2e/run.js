@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 'use strict'
-// `npm run bench:e2e`: the whole-stack benchmark. Starts bare Express (examples/bare.js), the
-// common JS stack (examples/js-stack.js) and the rampart stack (examples/server.js) as separate
-// processes on 127.0.0.1, logs in to each, loads every route with autocannon in interleaved
-// rounds, and reports the median req/s, p50 and p99 latency and the ratio to bare Express.
+// `npm run bench:e2e`: the whole-stack benchmark. Starts bare Express (examples/bare.js),
+// bare + dictionary mode (bench/e2e/bare-dictionary.js), the common JS stack
+// (examples/js-stack.js) and the rampart stack (examples/server.js) as separate processes on
+// 127.0.0.1, logs in to each, loads every route with wrk or autocannon in interleaved rounds,
+// and reports the median req/s, p50 and p99 latency and the ratio to bare Express.
 // Writes bench/E2E.md, bench/e2e.svg and bench/e2e.json.
 //
 // Environment: E2E_DURATION (seconds per measurement, default 5), E2E_CONNECTIONS (50),
 // E2E_ROUNDS (3), E2E_WARMUP (seconds per stack and route before round 1, default 1),
-// E2E_STACKS (comma list, default bare,js-stack,rampart), E2E_RAMPART_MODULE (default
-// examples/server.js), E2E_OUT_DIR (default bench/). The stacks get RATE_LIMIT_MAX and
-// LOGIN_RATE_LIMIT_MAX far above the load, so the run measures throughput, not 429s.
+// E2E_STACKS (comma list, default bare,bare-dict,js-stack,rampart), E2E_RAMPART_MODULE
+// (default examples/server.js), E2E_OUT_DIR (default bench/), E2E_LOADGEN (wrk or
+// autocannon; default wrk when it is on PATH), E2E_PIN (0: no taskset pinning of servers and
+// load generator to separate CPUs). The stacks get RATE_LIMIT_MAX and LOGIN_RATE_LIMIT_MAX far
+// above the load, so the run measures throughput, not 429s.
 const fs = require('node:fs')
 const path = require('node:path')
 const { startStack, login, cpuTimeMs, cpuPlan, pinSelf, ROOT } = require('./stack')
