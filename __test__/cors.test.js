@@ -8,6 +8,7 @@ const express = require('express')
 const corsPackage = require('cors')
 const cors = require('../lib/cors')
 const { events } = require('../lib/events')
+const { serve } = require('./helpers/serve')
 
 const ALLOWED = 'https://app.example.com'
 const OTHER = 'https://evil.example.net'
@@ -54,12 +55,6 @@ const REQUESTS = [
   { method: 'OPTIONS', headers: {} },
 ]
 
-function listen(app) {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve(server))
-  })
-}
-
 async function snapshot(url, init) {
   const res = await fetch(url, init)
   const headers = {}
@@ -75,9 +70,8 @@ test('same responses as the cors package, option set by request', async (t) => {
     app.use(`/theirs/${i}`, corsPackage(options))
   })
   app.use((req, res) => res.send(`handler saw ${req.method}`))
-  const server = await listen(app)
-  t.after(() => server.close())
-  const base = `http://127.0.0.1:${server.address().port}`
+  const { url: base, close } = await serve(app)
+  t.after(close)
   let compared = 0
   for (let i = 0; i < OPTION_SETS.length; i++) {
     for (const request of REQUESTS) {
@@ -102,9 +96,8 @@ test('Vary: Origin is added to an existing Vary, once, as the vary package does'
   app.get('/a', pre('Accept-Encoding'), cors({ origin: ALLOWED }), (_req, res) => res.end())
   app.get('/b', pre('origin'), cors({ origin: ALLOWED }), (_req, res) => res.end())
   app.get('/c', pre('*'), cors({ origin: ALLOWED }), (_req, res) => res.end())
-  const server = await listen(app)
-  t.after(() => server.close())
-  const base = `http://127.0.0.1:${server.address().port}`
+  const { url: base, close } = await serve(app)
+  t.after(close)
   const vary = async (p) => (await fetch(base + p, { headers: { origin: ALLOWED } })).headers.get('vary')
   assert.equal(await vary('/a'), 'Accept-Encoding, Origin')
   assert.equal(await vary('/b'), 'origin')
@@ -254,9 +247,8 @@ test('cors.rejected is reported for an origin that is not allowed, and only then
   app.use('/fn', cors({ origin: (o, cb) => cb(null, o === ALLOWED) }))
   app.use('/any', cors({ origin: '*' }))
   app.use((_req, res) => res.send('ok'))
-  const server = await listen(app)
-  t.after(() => server.close())
-  const base = `http://127.0.0.1:${server.address().port}`
+  const { url: base, close } = await serve(app)
+  t.after(close)
 
   for (const p of ['/list', '/fixed', '/fn', '/any']) {
     await fetch(base + p, { headers: { origin: ALLOWED } })

@@ -8,6 +8,7 @@ const express = require('express')
 const createError = require('http-errors')
 const pino = require('pino')
 const { errorHandler, notFound, HttpError } = require('../lib/errors')
+const { serve: listen } = require('./helpers/serve')
 
 function named(name, props = {}, message = name) {
   const err = new Error(message)
@@ -32,10 +33,8 @@ async function serve(routes, options, extra) {
   if (extra) extra(app)
   for (const [path, handler] of Object.entries(routes)) app.all(path, handler)
   app.use(errorHandler(options))
-  const server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  return { base: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }
+  const { url, close } = await listen(app)
+  return { base: url, close }
 }
 
 async function problem(url, init) {

@@ -8,6 +8,7 @@ const net = require('node:net')
 const express = require('express')
 const helmet = require('helmet')
 const secureHeaders = require('../lib/headers')
+const { serve } = require('./helpers/serve')
 
 /** Runs a middleware on a real node:http response; returns its headers in order and next's argument. */
 function run(middleware, { headers = {}, prepare } = {}) {
@@ -370,9 +371,8 @@ test('over HTTP with Express 5: helmet’s headers, no X-Powered-By', async (t) 
   app.get('/ours', secureHeaders(), (_req, res) => res.json({ ok: true }))
   app.get('/theirs', helmet(), (_req, res) => res.json({ ok: true }))
   app.get('/api', secureHeaders.api(), (_req, res) => res.json({ ok: true }))
-  const server = await listen(app)
-  t.after(() => server.close())
-  const base = `http://127.0.0.1:${server.address().port}`
+  const { url: base, close } = await serve(app)
+  t.after(close)
   const pick = (res) => {
     const out = {}
     for (const [k, v] of res.headers) if (!['date', 'etag'].includes(k)) out[k] = v
@@ -387,10 +387,9 @@ test('over HTTP with Express 5: helmet’s headers, no X-Powered-By', async (t) 
 
 test('plain node:http server, no Express', async (t) => {
   const middleware = secureHeaders()
-  const server = http.createServer((req, res) => middleware(req, res, () => res.end('ok')))
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => server.close())
-  const res = await fetch(`http://127.0.0.1:${server.address().port}/`)
+  const { url, close } = await serve((req, res) => middleware(req, res, () => res.end('ok')))
+  t.after(close)
+  const res = await fetch(`${url}/`)
   assert.equal(res.headers.get('x-frame-options'), 'SAMEORIGIN')
   assert.equal(await res.text(), 'ok')
 })
@@ -407,9 +406,3 @@ test('require() returns secureHeaders itself; ESM has the same names', async () 
     assert.equal(esm[name], secureHeaders[name], `ESM export ${name}`)
   }
 })
-
-function listen(app) {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => resolve(server))
-  })
-}

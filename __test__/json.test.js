@@ -8,6 +8,7 @@ const zlib = require('node:zlib')
 const express = require('express')
 const { json } = require('../lib/validate')
 const { events } = require('../lib/events')
+const { serve: listen } = require('./helpers/serve')
 
 async function serve(...middleware) {
   const app = express()
@@ -24,13 +25,8 @@ async function serve(...middleware) {
       details: err.details,
     })
   })
-  const server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  return {
-    url: `http://127.0.0.1:${server.address().port}/`,
-    close: () => new Promise((r) => server.close(r)),
-  }
+  const { url, close } = await listen(app)
+  return { url: `${url}/`, close }
 }
 
 const send = (url, body, headers = { 'content-type': 'application/json' }) =>

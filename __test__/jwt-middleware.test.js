@@ -14,6 +14,7 @@ const {
   TokenExpiredError,
 } = require('../lib/jwt')
 const { events } = require('../lib/events')
+const { serve: listen } = require('./helpers/serve')
 
 const SECRET = crypto.randomBytes(32).toString('base64')
 
@@ -34,11 +35,8 @@ async function serve(t, ...middlewares) {
       expired: err.inner instanceof TokenExpiredError,
     })
   })
-  const server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  t.after(() => server.close())
-  const base = `http://127.0.0.1:${server.address().port}`
+  const { url: base, close } = await listen(app)
+  t.after(close)
   return async (headers = {}, url = '/private') => {
     const res = await fetch(base + url, { headers })
     return { status: res.status, body: await res.json() }
