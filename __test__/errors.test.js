@@ -384,12 +384,10 @@ test('HttpError: status, statusCode, expose, code, cause, extension members', ()
 })
 
 test('plain node:http: works without Express', async (t) => {
-  const http = require('node:http')
   const handler = errorHandler({ logger: { error() {} } })
-  const server = http.createServer((req, res) => handler(new HttpError(404), req, res, () => {}))
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => server.close())
-  const { status, body } = await problem(`http://127.0.0.1:${server.address().port}/`)
+  const { url, close } = await listen((req, res) => handler(new HttpError(404), req, res, () => {}))
+  t.after(close)
+  const { status, body } = await problem(`${url}/`)
   assert.equal(status, 404)
   assert.equal(body.title, 'Not Found')
 })
@@ -399,11 +397,9 @@ test('notFound(): unmatched routes get a problem+json 404', async (t) => {
   app.get('/here', (_req, res) => res.send('ok'))
   app.use(notFound())
   app.use(errorHandler())
-  const server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  t.after(() => server.close())
-  const { status, res, body } = await problem(`http://127.0.0.1:${server.address().port}/missing?q=1`, {
+  const { url, close } = await listen(app)
+  t.after(close)
+  const { status, res, body } = await problem(`${url}/missing?q=1`, {
     method: 'DELETE',
   })
   assert.equal(status, 404)

@@ -4,10 +4,10 @@
 const test = require('node:test')
 const assert = require('node:assert')
 const crypto = require('node:crypto')
-const http = require('node:http')
 const express = require('express')
 const { sign, jwtAuth } = require('../lib/jwt')
 const { checkJwksUri } = require('../lib/jwt/jwks')
+const { serve } = require('./helpers/serve')
 
 function newKey(kid, type = 'rsa') {
   const pair =
@@ -23,14 +23,13 @@ function newKey(kid, type = 'rsa') {
 
 async function jwksServer(t) {
   const state = { keys: [], hits: 0 }
-  const server = http.createServer((req, res) => {
+  const { url, close } = await serve((req, res) => {
     state.hits++
     res.setHeader('content-type', 'application/json')
     res.end(JSON.stringify({ keys: state.keys.map((k) => k.jwk) }))
   })
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  t.after(() => server.close())
-  state.uri = `http://127.0.0.1:${server.address().port}/.well-known/jwks.json`
+  t.after(close)
+  state.uri = `${url}/.well-known/jwks.json`
   return state
 }
 
@@ -40,12 +39,10 @@ async function app(t, options) {
   a.use((err, req, res, _next) =>
     res.status(err.status || 500).json({ code: err.code, message: err.message }),
   )
-  const server = await new Promise((resolve) => {
-    const s = a.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  t.after(() => server.close())
+  const { url, close } = await serve(a)
+  t.after(close)
   return async (token) => {
-    const res = await fetch(`http://127.0.0.1:${server.address().port}/me`, {
+    const res = await fetch(`${url}/me`, {
       headers: { authorization: `Bearer ${token}` },
     })
     return { status: res.status, body: await res.json() }

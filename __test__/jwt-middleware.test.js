@@ -288,11 +288,8 @@ test('authorize: a predicate for object-level checks (BOLA), sync or async', asy
     (req, res) => res.json({}),
   )
   app.use((err, req, res, _next) => res.status(err.status || 500).json({ name: err.name }))
-  const server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  t.after(() => server.close())
-  const base = `http://127.0.0.1:${server.address().port}`
+  const { url: base, close } = await listen(app)
+  t.after(close)
   const alice = bearer(sign({ sub: 'alice' }, SECRET))
   assert.strictEqual((await fetch(`${base}/docs/1`, { headers: alice })).status, 200)
   const other = await fetch(`${base}/docs/2`, { headers: alice })

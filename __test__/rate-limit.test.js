@@ -3,7 +3,6 @@
 // with the real express-rate-limit, over real HTTP on 127.0.0.1.
 const test = require('node:test')
 const assert = require('node:assert')
-const http = require('node:http')
 const { serve } = require('./helpers/serve')
 const path = require('node:path')
 const express = require('express')
@@ -291,9 +290,7 @@ function fakeResponse() {
 
 test('works under plain node:http (no req.ip, no res.send) and with a bare request', async () => {
   const limiter = rateLimit({ limit: 1, standardHeaders: 'draft-8', message: { error: 'slow' } })
-  const server = http.createServer((req, res) => limiter(req, res, () => res.end('ok')))
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const url = `http://127.0.0.1:${server.address().port}`
+  const { url, close } = await serve((req, res) => limiter(req, res, () => res.end('ok')))
   try {
     const ok = await fetch(url)
     assert.strictEqual(ok.status, 200)
@@ -304,7 +301,7 @@ test('works under plain node:http (no req.ip, no res.send) and with a bare reque
     assert.strictEqual(blocked.headers.get('content-type'), 'application/json; charset=utf-8')
     assert.deepStrictEqual(await blocked.json(), { error: 'slow' })
   } finally {
-    await new Promise((resolve) => server.close(resolve))
+    await close()
   }
   // A request with no ip, method, path or socket at all: counted under one key, no throw.
   const bare = rateLimit({ limit: 1, logger: silent })

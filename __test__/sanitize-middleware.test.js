@@ -3,21 +3,19 @@
 // and plain node:http with a hand-set req.body.
 const test = require('node:test')
 const assert = require('node:assert')
-const http = require('node:http')
 const express = require('express')
 const { sanitize, SanitizeOptionsError } = require('../lib/sanitize')
+const { serve } = require('./helpers/serve')
 
 async function withApp(setup, fn) {
   const app = express()
   app.use(express.json())
   setup(app)
-  const server = app.listen(0, '127.0.0.1')
-  await new Promise((resolve) => server.once('listening', resolve))
-  const base = `http://127.0.0.1:${server.address().port}`
+  const { url, close } = await serve(app)
   try {
-    await fn(base)
+    await fn(url)
   } finally {
-    await new Promise((resolve) => server.close(resolve))
+    await close()
   }
 }
 
@@ -142,16 +140,15 @@ test('works under plain node:http with no ip, method or path, and with odd bodie
   const buf = Buffer.from('<b>')
   assert.strictEqual((await run({ body: { buf } })).body.buf, buf)
 
-  const server = http.createServer((req, res) => {
+  const { url, close } = await serve((req, res) => {
     req.body = { text: '<script>x</script>safe' }
     mw(req, res, () => res.end(JSON.stringify(req.body)))
   })
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   try {
-    const text = await (await fetch(`http://127.0.0.1:${server.address().port}/`)).text()
+    const text = await (await fetch(`${url}/`)).text()
     assert.deepStrictEqual(JSON.parse(text), { text: 'safe' })
   } finally {
-    await new Promise((resolve) => server.close(resolve))
+    await close()
   }
 })
 

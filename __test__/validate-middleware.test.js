@@ -7,6 +7,7 @@ const assert = require('node:assert')
 const express = require('express')
 const { validate, json, ValidationError } = require('../lib/validate')
 const { events } = require('../lib/events')
+const { serve: listen } = require('./helpers/serve')
 
 async function serve(app) {
   app.use((err, req, res, _next) => {
@@ -14,13 +15,8 @@ async function serve(app) {
       .status(err.status || 500)
       .json({ name: err.name, type: err.type, message: err.message, details: err.details })
   })
-  const server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  return {
-    base: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((r) => server.close(r)),
-  }
+  const { url, close } = await listen(app)
+  return { base: url, close }
 }
 
 const post = (url, body) =>

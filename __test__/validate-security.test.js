@@ -9,6 +9,7 @@ const http = require('node:http')
 const express = require('express')
 const { compile, json } = require('../lib/validate')
 const { events } = require('../lib/events')
+const { serve: listen } = require('./helpers/serve')
 
 async function serve(...middleware) {
   const app = express()
@@ -22,13 +23,8 @@ async function serve(...middleware) {
   app.use((err, req, res, _next) =>
     res.status(err.status || 500).json({ type: err.type, message: err.message }),
   )
-  const server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s))
-  })
-  return {
-    base: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((r) => server.close(r)),
-  }
+  const { url, close } = await listen(app)
+  return { base: url, close }
 }
 
 const send = (url, body) =>
