@@ -6,7 +6,7 @@
 // Access-Control-Allow-Origin (as with cors) and is reported as `cors.rejected`.
 const { compileCorsOptions, compileOrigin } = require('./cors/options')
 const { report } = require('./events')
-const { headerTableOf } = require('./headers/set-headers')
+const { headerTableOf, putHeader } = require('./headers/set-headers')
 const { toDictionaryMode } = require('./dictionary-mode')
 
 const NO_HEADERS = Object.freeze({})
@@ -37,12 +37,6 @@ function appendVary(res, field) {
   res.setHeader('Vary', current ? `${current}, ${field}` : field)
 }
 
-function setValidated(res, lower, name, value) {
-  const table = headerTableOf(res)
-  if (table !== undefined) table[lower] = [name, value]
-  else res.setHeader(name, value)
-}
-
 function isAllowed(origin, compiled) {
   if (typeof origin !== 'string') return false
   if (compiled.strings.has(origin)) return true
@@ -62,11 +56,17 @@ function rejected(req, origin) {
 function applyOrigin(rule, req, res, requestOrigin) {
   switch (rule.kind) {
     case 'any':
-      setValidated(res, 'access-control-allow-origin', 'Access-Control-Allow-Origin', '*')
+      putHeader(res, headerTableOf(res), 'access-control-allow-origin', 'Access-Control-Allow-Origin', '*')
       return
     case 'fixed':
       // rule.value was validated when the options were compiled.
-      setValidated(res, 'access-control-allow-origin', 'Access-Control-Allow-Origin', rule.value)
+      putHeader(
+        res,
+        headerTableOf(res),
+        'access-control-allow-origin',
+        'Access-Control-Allow-Origin',
+        rule.value,
+      )
       appendVary(res, 'Origin')
       if (requestOrigin !== undefined && requestOrigin !== rule.value) rejected(req, requestOrigin)
       return

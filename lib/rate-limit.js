@@ -49,16 +49,22 @@ function rateLimit(passedOptions) {
     ? headerWriter({ legacy, draft, windowMs, constLimit: limitFn ? undefined : limitOption })
     : null
   // The default draft-8 policy name depends only on the limit: made again only when it changes.
+  // policyName(req, res, limit): the identifier option resolved once, to one call per request.
   let namedLimit
   let limitName
-  function nameOfLimit(limit) {
-    if (limit !== namedLimit) {
-      limitName = defaultIdentifier(windowMs, limit)
-      namedLimit = limit
-    }
-    return limitName
-  }
-  const identifier = config.identifier ?? null
+  const identifier = config.identifier
+  const policyName =
+    identifier === undefined || identifier === null
+      ? (_req, _res, limit) => {
+          if (limit !== namedLimit) {
+            limitName = defaultIdentifier(windowMs, limit)
+            namedLimit = limit
+          }
+          return limitName
+        }
+      : typeof identifier === 'function'
+        ? (req, res) => identifier(req, res)
+        : () => identifier
   const countOutcomes = Boolean(config.skipFailedRequests || config.skipSuccessfulRequests)
   // GCRA does not spend capacity on a request it blocks, so there is nothing to give back:
   // taking one back would let every blocked (failed) request buy a fresh one.
@@ -209,12 +215,7 @@ function rateLimit(passedOptions) {
 
       if (writeHeaders !== null && !res.headersSent) {
         if (draft === 'draft-8') {
-          const name =
-            identifier === null
-              ? nameOfLimit(limit)
-              : typeof identifier === 'function'
-                ? identifier(req, res)
-                : identifier
+          const name = policyName(req, res, limit)
           if (isThenable(name)) {
             return name
               .then((n) => {

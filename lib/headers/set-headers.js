@@ -53,6 +53,15 @@ function headerTableOf(res) {
   return typeof table === 'object' ? table : undefined
 }
 
+/**
+ * Sets one header whose value was validated beforehand: into `table` (from headerTableOf)
+ * when there is one, else through setHeader.
+ */
+function putHeader(res, table, lower, name, value) {
+  if (table !== undefined) table[lower] = [name, value]
+  else res.setHeader(name, value)
+}
+
 /** Throws at start-up, with node's own message, if a header could not be sent. */
 function checkHeader(name, value) {
   http.validateHeaderName(name)
@@ -90,4 +99,4 @@ function compileHeaders(entries, removals = []) {
   }
 }
 
-module.exports = { compileHeaders, checkHeader, headerTableOf }
+module.exports = { compileHeaders, checkHeader, headerTableOf, putHeader }

@@ -8,7 +8,7 @@
 // Everything that does not change per request (the limit, the policy) is computed once.
 const crypto = require('node:crypto')
 const http = require('node:http')
-const { headerTableOf } = require('../headers/set-headers')
+const { headerTableOf, putHeader } = require('../headers/set-headers')
 
 const SUPPORTED_DRAFTS = ['draft-6', 'draft-7', 'draft-8']
 
@@ -64,25 +64,25 @@ function headerWriter({ legacy, draft, windowMs, constLimit }) {
     // value goes through setHeader's checks instead of straight into the table.
     const t = typeof limit === 'number' ? headerTableOf(res) : undefined
     if (legacy) {
-      put(res, t, 'x-ratelimit-limit', 'X-RateLimit-Limit', limitStr)
-      put(res, t, 'x-ratelimit-remaining', 'X-RateLimit-Remaining', String(remaining))
+      putHeader(res, t, 'x-ratelimit-limit', 'X-RateLimit-Limit', limitStr)
+      putHeader(res, t, 'x-ratelimit-remaining', 'X-RateLimit-Remaining', String(remaining))
       if (resetMs !== undefined) {
-        put(res, t, 'date', 'Date', httpDate(now))
-        put(res, t, 'x-ratelimit-reset', 'X-RateLimit-Reset', String(Math.ceil(resetMs / 1000)))
+        putHeader(res, t, 'date', 'Date', httpDate(now))
+        putHeader(res, t, 'x-ratelimit-reset', 'X-RateLimit-Reset', String(Math.ceil(resetMs / 1000)))
       }
     }
     if (draft === false) return
     const reset = resetSeconds(windowMs, resetMs, now)
     if (draft === 'draft-7') {
       const policy = limitStr === limitText ? policyText : `${limitStr};w=${windowSeconds}`
-      put(res, t, 'ratelimit-policy', 'RateLimit-Policy', policy)
-      put(res, t, 'ratelimit', 'RateLimit', `limit=${limitStr}, remaining=${remaining}, reset=${reset}`)
+      putHeader(res, t, 'ratelimit-policy', 'RateLimit-Policy', policy)
+      putHeader(res, t, 'ratelimit', 'RateLimit', `limit=${limitStr}, remaining=${remaining}, reset=${reset}`)
     } else if (draft === 'draft-6') {
       const policy = limitStr === limitText ? policyText : `${limitStr};w=${windowSeconds}`
-      put(res, t, 'ratelimit-policy', 'RateLimit-Policy', policy)
-      put(res, t, 'ratelimit-limit', 'RateLimit-Limit', limitStr)
-      put(res, t, 'ratelimit-remaining', 'RateLimit-Remaining', String(remaining))
-      put(res, t, 'ratelimit-reset', 'RateLimit-Reset', String(reset))
+      putHeader(res, t, 'ratelimit-policy', 'RateLimit-Policy', policy)
+      putHeader(res, t, 'ratelimit-limit', 'RateLimit-Limit', limitStr)
+      putHeader(res, t, 'ratelimit-remaining', 'RateLimit-Remaining', String(remaining))
+      putHeader(res, t, 'ratelimit-reset', 'RateLimit-Reset', String(reset))
     } else if (draft === 'draft-8') {
       if (key !== lastKey) {
         lastKey = key
@@ -104,12 +104,6 @@ function headerWriter({ legacy, draft, windowMs, constLimit }) {
 function add(res, table, lower, name, value) {
   if (table !== undefined && table[lower] === undefined) table[lower] = [name, value]
   else appendHeader(res, name, value)
-}
-
-/** Sets one header: into the header table when we have it, else through setHeader. */
-function put(res, table, lower, name, value) {
-  if (table !== undefined) table[lower] = [name, value]
-  else res.setHeader(name, value)
 }
 
 function setRetryAfter(res, seconds) {
