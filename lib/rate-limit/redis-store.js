@@ -1,99 +1,44 @@
 'use strict'
 // RedisStore: counts in Redis so that every process and machine shares one limit. Each
-// request is one EVALSHA of an atomic script (reloaded with EVAL on NOSCRIPT, e.g. after
-// SCRIPT FLUSH or a failover). "Now" is Date.now() of the calling process, passed as an
-// argument, as for the memory store; Redis's own expiry only collects idle keys.
-// Works with ioredis and node-redis clients ({ client }) or any { sendCommand }.
-const crypto = require('node:crypto')
+// request is one EVALSHA of an atomic one-key script (reloaded with EVAL on NOSCRIPT: after
+// SCRIPT FLUSH, on a cluster node that never saw it, or on a replica just promoted).
+// Works with ioredis and node-redis clients, single or cluster ({ client }), or any
+// { sendCommand }. "Now" is the app server's Date.now() by default (fake timers keep
+// working), or Redis's TIME with clock: 'redis' so skewed app servers share exact windows.
+// shards: N splits a hot key over N keys with different hash tags (so over N slots).
+const { SCRIPTS } = require('./redis/scripts')
+const { redisClient } = require('./redis/clients')
 
-// Fixed window: hash { h: hits, r: reset time in ms }.
-const FIXED_WINDOW = `
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local reset = tonumber(redis.call('HGET', KEYS[1], 'r'))
-local hits
-if reset == nil or reset <= now then
-  reset = now + window
-  hits = 1
-  redis.call('HSET', KEYS[1], 'h', 1, 'r', string.format('%.3f', reset))
-  redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil(window)))
-else
-  hits = redis.call('HINCRBY', KEYS[1], 'h', 1)
-end
-return { hits, string.format('%.3f', reset) }`
-
-// GCRA: hash { t: theoretical arrival time in ms }. Blocked: used = limit + 1 and the
-// reset is the earliest time a retry passes; allowed: used = limit - remaining and the
-// reset is when the whole burst is back.
-const GCRA = `
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-if limit < 1 then
-  return { 1, string.format('%.3f', now + window) }
-end
-local t = window / limit
-local tat = tonumber(redis.call('HGET', KEYS[1], 't')) or now
-if tat < now then tat = now end
-local nextTat = tat + t
-local allowAt = nextTat - window
-if now < allowAt then
-  return { limit + 1, string.format('%.3f', allowAt) }
-end
-redis.call('HSET', KEYS[1], 't', string.format('%.3f', nextTat))
-redis.call('PEXPIRE', KEYS[1], math.max(1, math.ceil(nextTat - now)))
-local remaining = math.floor((window - (nextTat - now)) / t + 1e-9)
-return { limit - remaining, string.format('%.3f', nextTat) }`
-
-// Takes one request back, only while the window / bucket is live.
-const DECREMENT = `
-local now = tonumber(ARGV[1])
-local window = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local r = tonumber(redis.call('HGET', KEYS[1], 'r'))
-if r ~= nil then
-  if r > now and tonumber(redis.call('HGET', KEYS[1], 'h') or '0') > 0 then
-    redis.call('HINCRBY', KEYS[1], 'h', -1)
-  end
-  return 1
-end
-local tat = tonumber(redis.call('HGET', KEYS[1], 't'))
-if tat ~= nil and tat > now and limit >= 1 then
-  redis.call('HSET', KEYS[1], 't', string.format('%.3f', math.max(now, tat - window / limit)))
-end
-return 1`
-
-const script = (source) => ({ source, sha: crypto.createHash('sha1').update(source).digest('hex') })
-const SCRIPTS = { fixed: script(FIXED_WINDOW), gcra: script(GCRA), decrement: script(DECREMENT) }
-
-/** `(...args) => Promise<reply>` for an ioredis or node-redis client. */
-function commandSender(client) {
-  if (client && typeof client.call === 'function') return (...args) => client.call(...args) // ioredis
-  if (client && typeof client.sendCommand === 'function') return (...args) => client.sendCommand(args) // node-redis 4+
-  throw new TypeError('RedisStore: `client` must be an ioredis or node-redis client (or pass `sendCommand`)')
-}
+const CLOCKS = ['js', 'redis']
 
 class RedisStore {
   /**
    * @param {{ sendCommand?: (...args: string[]) => Promise<unknown>, client?: object,
-   *   prefix?: string, timeout?: number }} options
+   *   prefix?: string, timeout?: number, clock?: 'js' | 'redis', shards?: number }} options
    */
   constructor(options) {
     if (!options || typeof options !== 'object') {
       throw new TypeError('RedisStore: options are required: { sendCommand } or { client }')
     }
-    if (typeof options.sendCommand === 'function') {
-      this.sendCommand = options.sendCommand
-    } else if (options.client) {
-      this.sendCommand = commandSender(options.client)
-    } else {
-      throw new TypeError('RedisStore: pass { sendCommand: (...args) => client.call(...args) } or { client }')
-    }
+    this.redis = redisClient(options)
     this.prefix = options.prefix ?? 'rampart-rl:'
     if (typeof this.prefix !== 'string') throw new TypeError('RedisStore: prefix must be a string')
     this.timeout = options.timeout ?? 2000
     if (!(this.timeout > 0))
       throw new TypeError('RedisStore: timeout must be a positive number of milliseconds')
+    this.clock = options.clock ?? 'js'
+    if (!CLOCKS.includes(this.clock)) {
+      throw new TypeError(`RedisStore: clock must be 'js' (Date.now(), the default) or 'redis' (Redis TIME)`)
+    }
+    this.shards = options.shards ?? 1
+    if (!Number.isInteger(this.shards) || this.shards < 1 || this.shards > 1024) {
+      throw new TypeError('RedisStore: shards must be a whole number from 1 to 1024')
+    }
+    if (this.shards > 1 && this.prefix.includes('{')) {
+      // A hash tag in the prefix would put every shard in one slot, which shards exist to avoid.
+      throw new TypeError('RedisStore: with shards > 1 the prefix must not contain "{" (a hash tag)')
+    }
+    this.nextShard = 0
     /** Counts are shared with other processes (express-rate-limit's Store contract). */
     this.localKeys = false
     this.windowMs = 60_000
@@ -107,8 +52,13 @@ class RedisStore {
     if (options && typeof options.limit === 'number') this.limit = options.limit
   }
 
+  /** The Redis key of shard `shard` of `key`. One shard: prefix + key, as before. */
+  redisKey(key, shard) {
+    return this.shards === 1 ? this.prefix + key : `${this.prefix}{${shard}:${key}}`
+  }
+
   /** One command, failing after `timeout` ms rather than waiting for a lost server. */
-  _send(args) {
+  _send(args, key) {
     let timer
     const timeout = new Promise((_, reject) => {
       timer = setTimeout(
@@ -116,33 +66,59 @@ class RedisStore {
         this.timeout,
       )
     })
-    return Promise.race([Promise.resolve().then(() => this.sendCommand(...args)), timeout]).finally(() =>
+    return Promise.race([Promise.resolve().then(() => this.redis.send(args, key)), timeout]).finally(() =>
       clearTimeout(timer),
     )
   }
 
-  async _run(which, key, args) {
+  async _run(which, redisKey, args) {
     const { sha, source } = SCRIPTS[which]
-    const rest = ['1', this.prefix + key, ...args]
+    const rest = ['1', redisKey, ...args]
     try {
-      return await this._send(['EVALSHA', sha, ...rest])
+      return await this._send(['EVALSHA', sha, ...rest], redisKey)
     } catch (err) {
       if (!/NOSCRIPT/i.test(String(err && err.message))) throw err
-      return this._send(['EVAL', source, ...rest]) // runs and caches the script again
+      return this._send(['EVAL', source, ...rest], redisKey) // runs and caches it on this node
     }
+  }
+
+  _now(now) {
+    return this.clock === 'redis' ? 'redis' : String(now)
+  }
+
+  /** Shards a request of this limit spreads over: never more than the limit itself. */
+  _spread(limit) {
+    return this.shards === 1 ? 1 : Math.max(1, Math.min(this.shards, Math.floor(limit)))
   }
 
   /** Counts one hit at `now` against `limit` (the middleware's entry point). */
   async hit(key, now, limit) {
-    const reply = await this._run(this.algorithm === 'gcra' ? 'gcra' : 'fixed', String(key), [
-      String(now),
-      String(this.windowMs),
-      String(limit === undefined ? this.limit : limit),
-    ])
-    if (!Array.isArray(reply) || reply.length !== 2) {
+    if (limit === undefined) limit = this.limit
+    const spread = this._spread(limit)
+    // Round-robin keeps the shards evenly filled; shard i gets its share of the limit.
+    const shard = spread === 1 ? 0 : this.nextShard++ % spread
+    if (this.nextShard >= 1e9) this.nextShard = 0
+    const share = spread === 1 ? limit : Math.floor(limit / spread) + (shard < limit % spread ? 1 : 0)
+    const reply = await this._run(
+      this.algorithm === 'gcra' ? 'gcra' : 'fixed',
+      this.redisKey(String(key), shard),
+      [this._now(now), String(this.windowMs), String(share)],
+    )
+    if (!Array.isArray(reply) || reply.length !== 3) {
       throw new TypeError(`RedisStore: unexpected reply from Redis: ${JSON.stringify(reply)}`)
     }
-    return { totalHits: Number(reply[0]), resetTime: new Date(Math.ceil(Number(reply[1]))) }
+    let reset = Number(reply[1])
+    // Redis's clock: the reset as a distance from Redis's now, put on this server's clock.
+    if (this.clock === 'redis') reset = Date.now() + (reset - Number(reply[2]))
+    let totalHits = Number(reply[0])
+    if (spread > 1) {
+      // A shard's count scaled to the whole limit: over it exactly when the shard is over its share.
+      totalHits =
+        totalHits > share
+          ? limit + (totalHits - share)
+          : Math.min(limit, Math.ceil((totalHits * limit) / share))
+    }
+    return { totalHits, resetTime: new Date(Math.ceil(reset)) }
   }
 
   increment(key) {
@@ -150,48 +126,74 @@ class RedisStore {
   }
 
   async decrement(key, limit) {
-    await this._run('decrement', String(key), [
-      String(Date.now()),
+    if (limit === undefined) limit = this.limit
+    const spread = this._spread(limit)
+    // Takes back from the shard the last hit most likely went to.
+    const shard = spread === 1 ? 0 : (this.nextShard + spread - 1) % spread
+    const share = spread === 1 ? limit : Math.floor(limit / spread) + (shard < limit % spread ? 1 : 0)
+    await this._run('decrement', this.redisKey(String(key), shard), [
+      this._now(Date.now()),
       String(this.windowMs),
-      String(limit === undefined ? this.limit : limit),
+      String(share),
     ])
   }
 
   async get(key) {
-    const reply = await this._send(['HMGET', this.prefix + key, 'h', 'r', 't'])
-    if (!Array.isArray(reply)) return undefined
-    const now = Date.now()
-    const [h, r, t] = reply.map((v) => (v === null || v === undefined ? undefined : Number(v)))
-    if (r !== undefined) return r > now ? { totalHits: h || 0, resetTime: new Date(Math.ceil(r)) } : undefined
+    const spread = this._spread(this.limit)
+    let totalHits = 0
+    let resetMs
+    for (let shard = 0; shard < spread; shard++) {
+      const share =
+        spread === 1 ? this.limit : Math.floor(this.limit / spread) + (shard < this.limit % spread ? 1 : 0)
+      const one = await this._getShard(this.redisKey(String(key), shard), share)
+      if (one === undefined) continue
+      totalHits += one.totalHits
+      if (resetMs === undefined || one.resetMs > resetMs) resetMs = one.resetMs
+    }
+    return resetMs === undefined ? undefined : { totalHits, resetTime: new Date(Math.ceil(resetMs)) }
+  }
+
+  async _getShard(redisKey, share) {
+    const reply = await this._run('read', redisKey, [this._now(Date.now())])
+    if (!Array.isArray(reply) || reply.length !== 4) return undefined
+    const [h, r, t, now] = reply.map((v) =>
+      v === null || v === undefined || v === '' ? undefined : Number(v),
+    )
+    const local = (ms) => (this.clock === 'redis' ? Date.now() + (ms - now) : ms)
+    if (r !== undefined) return r > now ? { totalHits: h || 0, resetMs: local(r) } : undefined
     if (t !== undefined && t > now) {
-      const per = this.windowMs / Math.max(1, this.limit)
-      return {
-        totalHits: Math.min(this.limit, Math.ceil((t - now) / per)),
-        resetTime: new Date(Math.ceil(t)),
-      }
+      const per = this.windowMs / Math.max(1, share)
+      return { totalHits: Math.min(share, Math.ceil((t - now) / per)), resetMs: local(t) }
     }
     return undefined
   }
 
   async resetKey(key) {
-    await this._send(['DEL', this.prefix + key])
+    for (let shard = 0; shard < this.shards; shard++) {
+      const redisKey = this.redisKey(String(key), shard)
+      await this._send(['DEL', redisKey], redisKey)
+    }
   }
 
-  /** Deletes every key under this store's prefix (SCAN, then DEL in batches). */
+  /** Deletes every key under this store's prefix: SCAN on every primary, then DEL key by key
+   * (keys of different slots cannot share one DEL on a cluster). */
   async resetAll() {
-    let cursor = '0'
-    do {
-      const [next, keys] = await this._send([
-        'SCAN',
-        cursor,
-        'MATCH',
-        `${globEscape(this.prefix)}*`,
-        'COUNT',
-        '1000',
-      ])
-      cursor = String(next)
-      if (keys.length > 0) await this._send(['DEL', ...keys])
-    } while (cursor !== '0')
+    for (const send of await this.redis.primaries()) {
+      let cursor = '0'
+      let rounds = 0
+      do {
+        const [next, keys] = await send([
+          'SCAN',
+          cursor,
+          'MATCH',
+          `${globEscape(this.prefix)}*`,
+          'COUNT',
+          '1000',
+        ])
+        cursor = String(next)
+        await Promise.all(keys.map((k) => send(['DEL', k]).catch(() => this._send(['DEL', k], k))))
+      } while (cursor !== '0' && ++rounds < 1e6)
+    }
   }
 }
 

@@ -1,0 +1,62 @@
+'use strict'
+// One way to talk to every supported Redis client: `send(args, key)` for one command that
+// touches `key` (routed to the key's node on a cluster), and `primaries()` for the
+// commands every primary must see (SCAN in resetAll). MOVED/ASK redirections, slot-map
+// refreshes and reconnection after a failover are left to the client library.
+
+/** ioredis `Redis` or `Cluster`: `call` routes a command by its key on a cluster. */
+function ioredisClient(client) {
+  return {
+    kind: client.isCluster ? 'ioredis-cluster' : 'ioredis',
+    send: (args) => client.call(...args),
+    primaries: async () =>
+      client.isCluster
+        ? client.nodes('master').map((node) => (args) => node.call(...args))
+        : [(args) => client.call(...args)],
+  }
+}
+
+/** node-redis 4+ cluster (`createCluster`): its sendCommand takes the routing key first. */
+function nodeRedisCluster(client) {
+  return {
+    kind: 'node-redis-cluster',
+    send: (args, key) => client.sendCommand(key, false, args),
+    primaries: async () => {
+      const nodes = await Promise.all(client.masters.map((m) => client.nodeClient(m)))
+      return nodes.map((node) => (args) => node.sendCommand(args))
+    },
+  }
+}
+
+/** node-redis 4+ single client. */
+function nodeRedisClient(client) {
+  return {
+    kind: 'node-redis',
+    send: (args) => client.sendCommand(args),
+    primaries: async () => [(args) => client.sendCommand(args)],
+  }
+}
+
+/** A user's `(...args) => Promise<reply>`; on a cluster it must route by key itself. */
+function sendCommandFn(fn) {
+  return { kind: 'sendCommand', send: (args) => fn(...args), primaries: async () => [(args) => fn(...args)] }
+}
+
+function redisClient({ client, sendCommand }) {
+  if (typeof sendCommand === 'function') return sendCommandFn(sendCommand)
+  if (client && typeof client.call === 'function') return ioredisClient(client)
+  if (client && typeof client.nodeClient === 'function' && Array.isArray(client.masters)) {
+    return nodeRedisCluster(client)
+  }
+  if (client && typeof client.sendCommand === 'function') return nodeRedisClient(client)
+  if (client) {
+    throw new TypeError(
+      'RedisStore: `client` must be an ioredis or node-redis client, or a cluster of either (or pass `sendCommand`)',
+    )
+  }
+  throw new TypeError(
+    'RedisStore: pass { client } (ioredis or node-redis, cluster or not) or { sendCommand }',
+  )
+}
+
+module.exports = { redisClient }
