@@ -12,6 +12,7 @@ const EVENT_TYPES = Object.freeze([
   'ratelimit.exceeded',
   'cors.rejected',
   'body.rejected',
+  'input.rejected',
 ])
 
 /**
@@ -21,7 +22,7 @@ const EVENT_TYPES = Object.freeze([
  * error becomes a process warning.
  */
 function report(type, req, reason) {
-  if (events.listenerCount(type) === 0 && events.listenerCount('*') === 0) return
+  if (!taps.on && events.listenerCount(type) === 0 && events.listenerCount('*') === 0) return
   const event = Object.freeze({
     type,
     time: Date.now(),
@@ -37,6 +38,36 @@ function report(type, req, reason) {
     process.emitWarning(`a listener of the ${type} security event threw: ${err && err.message}`, {
       code: 'RAMPART_EVENT_LISTENER',
     })
+  }
+  if (taps.on) tap('event', event, req)
+}
+
+// Internal taps for rampart/monitor, apart from the public stream so that a monitor never
+// changes what `events` listeners see. A tap also gets the request (for the Express route
+// label), and two measurement points that are not security events: rate-limit decisions and
+// JWT verifications. `taps.on` is false while nothing taps, so a call site costs one
+// property read: `if (taps.on) tap('ratelimit.decision', req, used, limit, windowMs)`.
+const tapEmitter = new EventEmitter()
+const taps = { on: false }
+
+/** Measurement points: 'ratelimit.decision' (req, used, limit, windowMs), 'jwt.verification' (token, err | null). */
+function tap(name, a, b, c, d) {
+  try {
+    tapEmitter.emit(name, a, b, c, d)
+  } catch (err) {
+    process.emitWarning(`a rampart monitor tap of ${name} threw: ${err && err.message}`, {
+      code: 'RAMPART_EVENT_LISTENER',
+    })
+  }
+}
+
+/** Starts listening to a tap ('event', 'ratelimit.decision', 'jwt.verification'); returns the stop function. */
+function addTap(name, listener) {
+  tapEmitter.on(name, listener)
+  taps.on = true
+  return () => {
+    tapEmitter.off(name, listener)
+    taps.on = tapEmitter.eventNames().length > 0
   }
 }
 
@@ -57,4 +88,4 @@ function requestPath(req) {
   return q === -1 ? url : url.slice(0, q)
 }
 
-module.exports = { events, report, clientIp, requestPath, EVENT_TYPES }
+module.exports = { events, report, clientIp, requestPath, EVENT_TYPES, taps, tap, addTap }
