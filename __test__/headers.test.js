@@ -406,3 +406,67 @@ test('require() returns secureHeaders itself; ESM has the same names', async () 
     assert.equal(esm[name], secureHeaders[name], `ESM export ${name}`)
   }
 })
+
+// Header removal goes through removeHeader: deleting the table entry skips node's bookkeeping
+// (sendDate, _removedContLen, _removedTE, _removedConnection), so node added the header back.
+/** Raw response head (status line + header lines) of one GET, read from the socket. */
+function rawHead(url) {
+  const { port } = new URL(url)
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(port), '127.0.0.1')
+    let data = ''
+    socket.setEncoding('latin1')
+    socket.on('data', (chunk) => {
+      data += chunk
+      const end = data.indexOf('\r\n\r\n')
+      if (end !== -1) {
+        socket.destroy()
+        resolve(data.slice(0, end).split('\r\n'))
+      }
+    })
+    socket.on('error', reject)
+    socket.write('GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')
+  })
+}
+
+test('removing a header removes it on the wire (Date, Connection, X-Powered-By)', async () => {
+  const { compileHeaders } = require('../lib/headers/set-headers')
+  const write = compileHeaders([['X-Kept', 'yes']], ['Date', 'X-Powered-By', 'Connection'])
+  const s = await serve((req, res) => {
+    res.setHeader('X-Powered-By', 'Express')
+    write(res)
+    res.end('ok')
+  })
+  try {
+    const head = await rawHead(s.url)
+    const names = head.slice(1).map((line) => line.slice(0, line.indexOf(':')).toLowerCase())
+    assert.ok(names.includes('x-kept'), head.join('\n'))
+    for (const gone of ['date', 'x-powered-by', 'connection']) {
+      assert.ok(!names.includes(gone), `${gone} is still sent:\n${head.join('\n')}`)
+    }
+  } finally {
+    await s.close()
+  }
+})
+
+test('secureHeaders() sends no X-Powered-By on the wire; rawHeaders agree', async () => {
+  const app = express()
+  app.use(secureHeaders())
+  app.get('/', (_req, res) => res.send('ok'))
+  const s = await serve(app)
+  try {
+    const rawHeaders = await new Promise((resolve, reject) =>
+      http
+        .get(s.url, (res) => {
+          res.resume()
+          resolve(res.rawHeaders)
+        })
+        .on('error', reject),
+    )
+    const names = rawHeaders.filter((_v, i) => i % 2 === 0).map((n) => n.toLowerCase())
+    assert.ok(!names.includes('x-powered-by'))
+    assert.ok(names.includes('date'), 'node still sends Date when nobody removed it')
+  } finally {
+    await s.close()
+  }
+})

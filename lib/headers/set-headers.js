@@ -6,11 +6,17 @@
 // response (its setHeader/removeHeader are node's own, nobody wrapped them), the entries go
 // straight into node's header table, the same `[name, value]` pairs `setHeader` stores. In
 // every other case (a patched setHeader, an http2 compat response, a mock) each header goes
-// through `res.setHeader`, so behaviour is the same either way.
+// through `res.setHeader`, so behaviour is the same either way. Removals always go through
+// `res.removeHeader`: it also keeps node's bookkeeping (removing Date clears sendDate, so node
+// does not add it back), which deleting the table entry would skip.
+//
+// Opt-out (docs/fast-paths.md): RAMPART_NO_HEADER_TABLE=1 in the environment, or
+// `{ headerTable: false }` to compileHeaders/headerWriter (the middlewares' `fastPaths` option).
 const http = require('node:http')
 
 const { setHeader: nativeSetHeader, removeHeader: nativeRemoveHeader } = http.OutgoingMessage.prototype
-const kOutHeaders = findHeaderTable()
+const disabledByEnv = process.env.RAMPART_NO_HEADER_TABLE === '1'
+const kOutHeaders = disabledByEnv ? undefined : findHeaderTable()
 
 /** Finds node's private header-table symbol, and checks it behaves as expected; else undefined. */
 function findHeaderTable() {
@@ -54,6 +60,23 @@ function headerTableOf(res) {
 }
 
 /**
+ * Why the header-table path is on or off in this process: 'active', 'disabled by
+ * RAMPART_NO_HEADER_TABLE', or 'unavailable' (this node keeps its headers elsewhere).
+ */
+function headerTableStatus() {
+  if (disabledByEnv) return 'disabled by RAMPART_NO_HEADER_TABLE'
+  return kOutHeaders === undefined ? 'unavailable' : 'active'
+}
+
+/** headerTableOf, or a function that always says "no table" when `enabled` is false. */
+function tableLookup(enabled) {
+  return enabled === false ? noTable : headerTableOf
+}
+function noTable() {
+  return undefined
+}
+
+/**
  * Sets one header whose value was validated beforehand: into `table` (from headerTableOf)
  * when there is one, else through setHeader.
  */
@@ -71,8 +94,10 @@ function checkHeader(name, value) {
 /**
  * Compiles `[[name, value], ...]` (plus names to remove) into `write(res)`, which sets them
  * all in one pass. Names and values are validated now, never per request.
+ * `options.headerTable === false` always goes through setHeader.
  */
-function compileHeaders(entries, removals = []) {
+function compileHeaders(entries, removals = [], options = {}) {
+  const tableOf = tableLookup(options.headerTable)
   const names = []
   const keys = []
   const values = []
@@ -82,21 +107,20 @@ function compileHeaders(entries, removals = []) {
     keys.push(name.toLowerCase())
     values.push(value)
   }
+  for (const name of removals) http.validateHeaderName(name)
   const removeNames = removals.slice()
-  const removeKeys = removals.map((name) => name.toLowerCase())
   const count = names.length
   const removeCount = removeNames.length
 
   return function writeHeaders(res) {
-    const table = headerTableOf(res)
+    const table = tableOf(res)
     if (table !== undefined) {
       for (let i = 0; i < count; i++) table[keys[i]] = [names[i], values[i]]
-      for (let i = 0; i < removeCount; i++) delete table[removeKeys[i]]
-      return
+    } else {
+      for (let i = 0; i < count; i++) res.setHeader(names[i], values[i])
     }
-    for (let i = 0; i < count; i++) res.setHeader(names[i], values[i])
     for (let i = 0; i < removeCount; i++) res.removeHeader(removeNames[i])
   }
 }
 
-module.exports = { compileHeaders, checkHeader, headerTableOf, putHeader }
+module.exports = { compileHeaders, checkHeader, headerTableOf, headerTableStatus, tableLookup, putHeader }
