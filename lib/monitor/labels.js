@@ -46,6 +46,9 @@ function reasonCode(event) {
       return 'limit'
     case 'cors.rejected':
       return 'origin'
+    case 'input.rejected':
+      // hpp: "2 repeated parameter(s) collapsed"; mongoSanitize: an operator or dotted key
+      return reason.includes('repeated parameter') ? 'parameter_pollution' : 'operator'
     default:
       return OTHER
   }

@@ -72,7 +72,12 @@ function logEvents(logger, options = {}) {
         sources.delete(key)
         continue
       }
-      const line = { event: 'rampart.security.repeated', count: held.count, types: held.types, windowMs }
+      const line = {
+        event: 'rampart.security.repeated',
+        count: held.count,
+        types: { ...held.types },
+        windowMs,
+      }
       if (key === OVERFLOW) line.sources = 'other'
       else {
         const ip = ipOut(key === '' ? undefined : key)
