@@ -14,6 +14,7 @@ const { createClient, createCluster } = require('redis')
 const { serve } = require('./helpers/serve')
 const { startCluster, missingRedis } = require('./helpers/redis-cluster')
 const rateLimit = require('../lib/rate-limit')
+const { keySlot } = require('../lib/rate-limit/redis/slots')
 
 const { RedisStore } = rateLimit
 const CI = process.env.CI === 'true'
@@ -354,3 +355,191 @@ for (const on of ['single', 'cluster']) {
     assert.strictEqual(admitted['gcra js A then B'], 2 * limit)
   })
 }
+
+/** Sends `total` hits for one key through `stores` in turn, `inFlight` at a time; returns
+ * { admitted, firstBlockedAt } (admissions before the first refusal). */
+async function hotKeyLoad(stores, key, limit, total, inFlight = 16) {
+  let sent = 0
+  let admitted = 0
+  let firstBlockedAt = null
+  const worker = async () => {
+    while (sent < total) {
+      const store = stores[sent++ % stores.length]
+      const { totalHits } = await store.hit(key, Date.now(), limit)
+      if (totalHits <= limit) admitted++
+      else if (firstBlockedAt === null) firstBlockedAt = admitted
+    }
+  }
+  await Promise.all(Array.from({ length: inFlight }, worker))
+  return { admitted, firstBlockedAt }
+}
+
+test('hot key (cluster): shards: 6 spreads one global limit over the three primaries, never over the limit', async (t) => {
+  if (clusterSkip) return t.skip(clusterSkip)
+  const { client } = await connect['ioredis Cluster']()
+  const { owners, keyslot } = await slotOwners(cluster.nodes[0].port)
+  // The JS slot function that picks the shard tags agrees with the server's CLUSTER KEYSLOT.
+  for (const key of ['a', 'rl0.1', '{x}y', 'p{}q', 'p{rl3.7}key', '{', 'ünï']) {
+    assert.strictEqual(keySlot(key), await keyslot(key), key)
+  }
+  const limit = 600
+  const results = {}
+  for (const algorithm of ['fixed-window', 'gcra']) {
+    for (const shards of [1, 6]) {
+      const prefix = `${RUN}hot:${algorithm}:${shards}:`
+      // Two app servers, each with its own store (and round-robin), on one global key.
+      const stores = [0, 1].map(() => new RedisStore({ client, prefix, shards }))
+      for (const s of stores) s.init({ limit, windowMs: 600_000, algorithm })
+      const run = await hotKeyLoad(stores, 'global', limit, limit + 200)
+      const primaries = new Set()
+      for (let i = 0; i < shards; i++)
+        primaries.add(owners.get(await keyslot(stores[0].redisKey('global', i))))
+      results[`${algorithm} shards=${shards}`] = { ...run, primaries: primaries.size }
+      await stores[0].resetKey('global')
+    }
+  }
+  t.diagnostic(`hot key, limit ${limit}, ${limit + 200} hits from two stores: ${JSON.stringify(results)}`)
+  for (const [run, r] of Object.entries(results)) {
+    assert.ok(r.admitted <= limit, `${run}: never over the limit`)
+    if (run.endsWith('shards=1')) {
+      assert.strictEqual(r.admitted, limit, run)
+      assert.strictEqual(r.firstBlockedAt, limit, run)
+      assert.strictEqual(r.primaries, 1, run)
+    } else {
+      assert.strictEqual(r.primaries, 3, `${run}: the shards live on every primary`)
+      // Round-robin fills the shards evenly: the first refusal comes within a few of the limit.
+      assert.ok(r.admitted >= limit - 6, `${run}: admitted ${r.admitted}`)
+      assert.ok(r.firstBlockedAt >= limit - 12, `${run}: first refusal after ${r.firstBlockedAt}`)
+    }
+  }
+})
+
+test('shards: bad values fail at start-up', () => {
+  assert.throws(
+    () => new RedisStore({ sendCommand: async () => 0, shards: 0 }),
+    /shards must be a whole number/,
+  )
+  assert.throws(
+    () => new RedisStore({ sendCommand: async () => 0, shards: 2.5 }),
+    /shards must be a whole number/,
+  )
+  assert.throws(() => new RedisStore({ sendCommand: async () => 0, shards: 2, prefix: 'a{b}:' }), /hash tag/)
+  assert.throws(() => new RedisStore({ sendCommand: async () => 0, clock: 'local' }), /clock must be 'js'/)
+})
+
+// Last: it kills a primary of the shared cluster.
+test('failover (cluster): a primary killed under load; its replica takes over without a restart', async (t) => {
+  if (clusterSkip) return t.skip(clusterSkip)
+  const { client } = await connect['ioredis Cluster']({
+    retryDelayOnFailover: 100,
+    retryDelayOnClusterDown: 100,
+    retryDelayOnTryAgain: 100,
+    redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 500 },
+  })
+  const { owners, keyslot } = await slotOwners(cluster.nodes[0].port)
+  const victim = cluster.primaries()[0]
+  const promoted = cluster.replicaOf(victim)
+  const limit = 20
+  const KEYS = 24
+  const servers = {}
+  for (const passOnStoreError of [false, true]) {
+    const name = passOnStoreError ? 'open' : 'closed'
+    const prefix = `${RUN}failover:${name}:`
+    const errors = { n: 0 }
+    const logger = { warn() {}, error: () => errors.n++ }
+    const store = new RedisStore({ client, prefix, timeout: 300 })
+    const limiter = rateLimit({
+      store,
+      limit,
+      windowMs: 600_000,
+      passOnStoreError,
+      logger,
+      keyGenerator: (req) => req.headers['x-key'],
+    })
+    const onFailed = new Set()
+    for (let k = 0; k < KEYS; k++)
+      if (owners.get(await keyslot(`${prefix}k${k}`)) === victim) onFailed.add(`k${k}`)
+    servers[name] = { s: await serve(appWith(limiter)), errors, onFailed, store, log: [] }
+  }
+  let killedAt = null
+  const started = Date.now()
+  let stopAt = started + 15_000 // hard bound
+  let recoveredAt = null
+  const worker = async (w) => {
+    for (let i = w; Date.now() < stopAt; i += 8) {
+      for (const [name, srv] of Object.entries(servers)) {
+        const key = `k${i % KEYS}`
+        const res = await fetch(srv.s.url, { headers: { 'x-key': key } })
+        await res.arrayBuffer()
+        srv.log.push({ at: Date.now(), key, status: res.status })
+        if (
+          killedAt &&
+          name === 'closed' &&
+          srv.onFailed.has(key) &&
+          res.status !== 503 &&
+          recoveredAt === null
+        ) {
+          recoveredAt = Date.now()
+          stopAt = Math.min(stopAt, recoveredAt + 1500)
+        }
+      }
+    }
+  }
+  const load = Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)))
+  await new Promise((r) => setTimeout(r, 1500))
+  const errorsBefore = { closed: servers.closed.errors.n, open: servers.open.errors.n }
+  killedAt = Date.now()
+  cluster.kill(victim)
+  await load
+  for (const srv of Object.values(servers)) await srv.s.close()
+
+  const report = { killed: victim, promoted, recoveryMs: recoveredAt && recoveredAt - killedAt }
+  for (const [name, srv] of Object.entries(servers)) {
+    const admitted = {}
+    let failed = 0
+    let lastFailAt = killedAt
+    for (const e of srv.log) {
+      if (e.status === 200) admitted[e.key] = (admitted[e.key] || 0) + 1
+      if (e.status === 503) (failed++, (lastFailAt = Math.max(lastFailAt, e.at)))
+    }
+    const over = { failedShard: 0, otherShards: 0 }
+    for (const [key, n] of Object.entries(admitted)) {
+      if (n > limit) over[srv.onFailed.has(key) ? 'failedShard' : 'otherShards'] += n - limit
+    }
+    report[name] = {
+      requests: srv.log.length,
+      failed503: failed,
+      failed503OtherShards: srv.log.filter((e) => e.status === 503 && !srv.onFailed.has(e.key)).length,
+      storeErrorsLogged: srv.errors.n - errorsBefore[name],
+      overAdmitted: over,
+      failedShardKeys: srv.onFailed.size,
+      lastFailureMs: lastFailAt - killedAt,
+      reachedLimitKeys: Object.values(admitted).filter((n) => n >= limit).length,
+    }
+  }
+  t.diagnostic(`failover: ${JSON.stringify(report)}`)
+  assert.ok(
+    servers.closed.onFailed.size > 0 && servers.closed.onFailed.size < KEYS,
+    'some keys live on the killed primary',
+  )
+  assert.ok(recoveredAt !== null, 'keys on the failed shard were served again without a restart')
+  assert.ok(report.recoveryMs < 10_000, `recovered in ${report.recoveryMs} ms`)
+  // The replica now holds the slots.
+  const promotedInfo = await (await admin(promoted)).call('INFO', 'replication')
+  assert.match(promotedInfo, /role:master/)
+  // Fail-closed: no admission past the limit off the failed shard, and the failure shows as errors.
+  assert.strictEqual(report.closed.overAdmitted.otherShards, 0)
+  assert.ok(report.closed.failed503 > 0, 'fail-closed refuses while the shard is down')
+  // Fail-open: nothing refused with an error; the store errors are logged instead.
+  assert.strictEqual(report.open.failed503, 0)
+  assert.ok(report.open.storeErrorsLogged > 0)
+  // Fail-open admits what it could not count: past the limit by at most the errors it logged.
+  const openOver = report.open.overAdmitted.failedShard + report.open.overAdmitted.otherShards
+  assert.ok(
+    openOver <= report.open.storeErrorsLogged,
+    `${openOver} over, ${report.open.storeErrorsLogged} errors`,
+  )
+  // After recovery, every request on the failed shard is counted again (no 503 in the last 500 ms).
+  const tail = servers.closed.log.filter((e) => e.at > stopAt - 500)
+  assert.ok(tail.length > 0 && tail.every((e) => e.status !== 503), 'fully recovered')
+})

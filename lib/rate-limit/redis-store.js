@@ -5,9 +5,10 @@
 // Works with ioredis and node-redis clients, single or cluster ({ client }), or any
 // { sendCommand }. "Now" is the app server's Date.now() by default (fake timers keep
 // working), or Redis's TIME with clock: 'redis' so skewed app servers share exact windows.
-// shards: N splits a hot key over N keys with different hash tags (so over N slots).
+// shards: N splits a hot key over N keys whose hash tags fall in N evenly spaced slots.
 const { SCRIPTS } = require('./redis/scripts')
 const { redisClient } = require('./redis/clients')
+const { spreadTags } = require('./redis/slots')
 
 const CLOCKS = ['js', 'redis']
 
@@ -38,6 +39,9 @@ class RedisStore {
       // A hash tag in the prefix would put every shard in one slot, which shards exist to avoid.
       throw new TypeError('RedisStore: with shards > 1 the prefix must not contain "{" (a hash tag)')
     }
+    // Shard i's hash tag falls in the i-th of N equal slot ranges, whatever the key: on an
+    // evenly sliced cluster the shards of every key sit on different primaries.
+    this.shardTags = this.shards > 1 ? spreadTags(this.shards) : []
     this.nextShard = 0
     /** Counts are shared with other processes (express-rate-limit's Store contract). */
     this.localKeys = false
@@ -54,7 +58,7 @@ class RedisStore {
 
   /** The Redis key of shard `shard` of `key`. One shard: prefix + key, as before. */
   redisKey(key, shard) {
-    return this.shards === 1 ? this.prefix + key : `${this.prefix}{${shard}:${key}}`
+    return this.shards === 1 ? this.prefix + key : `${this.prefix}{${this.shardTags[shard]}}${key}`
   }
 
   /** One command, failing after `timeout` ms rather than waiting for a lost server. */
