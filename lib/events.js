@@ -22,7 +22,7 @@ const EVENT_TYPES = Object.freeze([
  * error becomes a process warning.
  */
 function report(type, req, reason) {
-  if (!taps.on && events.listenerCount(type) === 0 && events.listenerCount('*') === 0) return
+  if (!taps.event && events.listenerCount(type) === 0 && events.listenerCount('*') === 0) return
   const event = Object.freeze({
     type,
     time: Date.now(),
@@ -39,18 +39,20 @@ function report(type, req, reason) {
       code: 'RAMPART_EVENT_LISTENER',
     })
   }
-  if (taps.on) tap('event', event, req)
+  if (taps.event) tap('event', event, req)
 }
 
 // Internal taps for rampart/monitor, apart from the public stream so that a monitor never
-// changes what `events` listeners see. A tap also gets the request (for the Express route
-// label), and two measurement points that are not security events: rate-limit decisions and
-// JWT verifications. `taps.on` is false while nothing taps, so a call site costs one
-// property read: `if (taps.on) tap('ratelimit.decision', req, used, limit, windowMs)`.
+// changes what `events` listeners see. The 'event' tap also gets the request (for the Express
+// route label); 'rateLimit' (req, used, limit, windowMs) and 'jwt' (token, err | null) are
+// measurement points that are not security events. `taps[name]` is true only while something
+// taps that name, so a call site costs one property read when nothing does:
+//   if (taps.rateLimit) tap('rateLimit', req, totalHits, limit, windowMs)
 const tapEmitter = new EventEmitter()
-const taps = { on: false }
+// One tap per monitor (each app may mount a page): no leak warning for many apps in a process.
+tapEmitter.setMaxListeners(0)
+const taps = { event: false, rateLimit: false, jwt: false }
 
-/** Measurement points: 'ratelimit.decision' (req, used, limit, windowMs), 'jwt.verification' (token, err | null). */
 function tap(name, a, b, c, d) {
   try {
     tapEmitter.emit(name, a, b, c, d)
@@ -61,13 +63,14 @@ function tap(name, a, b, c, d) {
   }
 }
 
-/** Starts listening to a tap ('event', 'ratelimit.decision', 'jwt.verification'); returns the stop function. */
+/** Starts listening to a tap ('event', 'rateLimit', 'jwt'); returns the stop function. */
 function addTap(name, listener) {
+  if (!Object.hasOwn(taps, name)) throw new TypeError(`rampart: no tap named ${name}`)
   tapEmitter.on(name, listener)
-  taps.on = true
+  taps[name] = true
   return () => {
     tapEmitter.off(name, listener)
-    taps.on = tapEmitter.eventNames().length > 0
+    taps[name] = tapEmitter.listenerCount(name) > 0
   }
 }
 

@@ -85,10 +85,10 @@ function metrics(options = {}) {
       })
       if (event.type === 'body.rejected') bodyRejections.inc({ code: labels.bodyCode(event.reason) })
     }),
-    addTap('ratelimit.decision', (_req, used, limit) => {
+    addTap('rateLimit', (_req, used, limit) => {
       decisions.inc({ result: used > limit ? 'blocked' : 'allowed' })
     }),
-    addTap('jwt.verification', (token, err) => {
+    addTap('jwt', (token, err) => {
       verifications.inc({ result: labels.verificationResult(err), alg: labels.tokenAlg(token) })
     }),
   ]

@@ -6,7 +6,7 @@
 // so it mounts the same under Express 4, Express 5 and Connect.
 const fs = require('node:fs')
 const path = require('node:path')
-const { addTap } = require('../events')
+const { addTap, EVENT_TYPES } = require('../events')
 const { ipPolicy } = require('./ip')
 const { PageStats } = require('./stats')
 const { SseHub } = require('./sse')
@@ -141,7 +141,7 @@ function securityPage(options = {}) {
   let timer = null
   function watching() {
     if (timer !== null) return
-    untapDecisions = addTap('ratelimit.decision', (_req, used, limit, windowMs) =>
+    untapDecisions = addTap('rateLimit', (_req, used, limit, windowMs) =>
       stats.addDecision(used, limit, windowMs),
     )
     timer = setInterval(tick, o.intervalMs)
@@ -188,6 +188,7 @@ function securityPage(options = {}) {
 
   function stream(req, res) {
     const hello = {
+      types: EVENT_TYPES,
       policy: { headers: headersSeen, options: policy },
       stats: stats.snapshot(),
       latest: stats.latest,

@@ -3,7 +3,8 @@
 // and reasons are attacker-chosen text, so nothing here ever parses them as HTML).
 'use strict'
 ;(function () {
-  const TYPES = [
+  // The server's list (hello.types) replaces this one: new event types show without a page change.
+  let TYPES = [
     'auth.failed',
     'auth.forbidden',
     'validation.failed',
@@ -18,6 +19,7 @@
     'ratelimit.exceeded': '#5fa8ff',
     'cors.rejected': '#c792ea',
     'body.rejected': '#5fd38d',
+    'input.rejected': '#4dd0e1',
   }
   const MAX_ROWS = 50
   const $ = (id) => document.getElementById(id)
@@ -180,6 +182,7 @@
   const source = new EventSource('stream')
   source.addEventListener('hello', (m) => {
     const hello = JSON.parse(m.data)
+    if (Array.isArray(hello.types)) TYPES = hello.types
     $('latest').tBodies[0].replaceChildren()
     for (const e of hello.latest) addRow(e)
     renderStats(hello.stats)
