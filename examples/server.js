@@ -6,6 +6,8 @@
 //   GET  /api/profile    needs a JWT
 //   GET  /admin/data     needs a JWT with role admin
 //   POST /api/comments   needs a JWT; {text} validated, then sanitized (an HTML allowlist)
+//   GET  /_rampart/      the live security page (rampart/monitor), admin role only; a browser
+//                        sends the admin's token as the rampart_token cookie
 //
 // Demo users: alice / alice-pass (role user), admin / admin-pass (role admin).
 // Environment: PORT (3000), JWT_SECRET (random if unset), CORS_ORIGIN (http://localhost:3000),
@@ -18,6 +20,7 @@ const { sign, jwtAuth, authorize } = require('rampart/jwt')
 const { validate } = require('rampart/validate')
 const { sanitize } = require('rampart/sanitize')
 const rateLimit = require('rampart/rate-limit')
+const { securityPage } = require('../lib/monitor') // rampart/monitor once the package exports it
 
 const USERS = {
   alice: { password: 'alice-pass', role: 'user' },
@@ -62,15 +65,17 @@ function createApp(options = {}) {
   app.disable('x-powered-by')
 
   // Secure headers, CORS, a global rate limit and the safe JSON body parser, in that order.
-  app.use(
-    fortify({
-      cors: { origin: process.env.CORS_ORIGIN || 'http://localhost:3000' },
-      rateLimit: { windowMs: 60_000, limit: Number(process.env.RATE_LIMIT_MAX) || 100 },
-      json: { limit: '100kb' },
-    }),
-  )
+  const protection = {
+    cors: { origin: process.env.CORS_ORIGIN || 'http://localhost:3000' },
+    rateLimit: { windowMs: 60_000, limit: Number(process.env.RATE_LIMIT_MAX) || 100 },
+    json: { limit: '100kb' },
+  }
+  app.use(fortify(protection))
 
   const requireJwt = jwtAuth({ secret, algorithms: ['HS256'] })
+  // The live security page: admins only (a browser cannot send a Bearer header, hence the cookie).
+  const pageAuth = [jwtAuth({ secret, algorithms: ['HS256'], cookie: 'rampart_token' }), authorize('admin')]
+  app.use('/_rampart', securityPage({ authorize: pageAuth, policy: protection }))
   const loginLimit = rateLimit({
     windowMs: 15 * 60_000,
     limit: Number(process.env.LOGIN_RATE_LIMIT_MAX) || 10,
