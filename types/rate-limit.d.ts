@@ -137,7 +137,7 @@ export type SendCommandFn = (...args: string[]) => Promise<unknown>
 export type RedisStoreOptions = (
   | { sendCommand: SendCommandFn; client?: undefined }
   | {
-      /** An ioredis or node-redis (v4+) client. */
+      /** An ioredis `Redis` or `Cluster`, or a node-redis (v4+) client or `createCluster` cluster. */
       client: object
       sendCommand?: undefined
     }
@@ -146,12 +146,20 @@ export type RedisStoreOptions = (
   prefix?: string
   /** Milliseconds to wait for Redis before the call fails (then passOnStoreError decides). Default 2000. */
   timeout?: number
+  /** Where "now" comes from: 'js' (Date.now() of the app server, the default; fake timers work) or
+   * 'redis' (Redis's TIME inside the script, so app servers with skewed clocks share exact windows). */
+  clock?: 'js' | 'redis'
+  /** Split each key's count over this many keys in evenly spaced cluster slots, so a hot key
+   * (a global limit) does not pin one primary; each request checks one shard. Default 1. */
+  shards?: number
 }
 
 /** Counts in Redis with one atomic script call per request, shared by every process. */
 export declare class RedisStore implements RateLimitStore {
   constructor(options: RedisStoreOptions)
   readonly prefix: string
+  readonly clock: 'js' | 'redis'
+  readonly shards: number
   readonly localKeys: false
   init(options: Partial<RateLimitOptions>): void
   increment(key: string): Promise<ClientRateLimitInfo>
