@@ -92,6 +92,8 @@ function runGuards(guards, req, res, next, done) {
   step()
 }
 
+const SECRET_NAME = /secret|passw|passphrase|token|credential|private|api_?key|^keys?$|cookie/i
+
 /** The policy as the page shows it: plain data, functions named rather than run. */
 function describe(value, depth = 0) {
   if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`
@@ -103,7 +105,9 @@ function describe(value, depth = 0) {
   for (const [k, v] of Object.entries(value).slice(0, 50)) {
     // Secrets have no place on a page: keys that look like one are masked.
     out[k] =
-      /secret|password|token|key/i.test(k) && typeof v !== 'boolean' ? '[hidden]' : describe(v, depth + 1)
+      SECRET_NAME.test(k) && typeof v !== 'boolean' && typeof v !== 'function'
+        ? '[hidden]'
+        : describe(v, depth + 1)
   }
   return out
 }
