@@ -1,6 +1,7 @@
 //! rampart's native core. Each capability is a plain Rust module with no JavaScript
 //! types inside; `bindings` is the only place that speaks napi.
 
+pub mod audit;
 pub mod csrf;
 pub mod jwt;
 pub mod ratelimit;
