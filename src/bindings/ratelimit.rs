@@ -4,7 +4,7 @@
 //! and this is the per-request path. Every call takes the time from JavaScript
 //! (`Date.now()`) and answers with one number, so no object is built on either side.
 
-use crate::ratelimit::{Count, FixedWindow, GcraLimiter};
+use crate::ratelimit::{Count, FixedWindow, GcraLimiter, DIGEST_MARK};
 use napi::bindgen_prelude::{FromNapiValue, TypeName, ValidateNapiValue};
 use napi::{sys, Error, Status, ValueType};
 use napi_derive::napi;
@@ -12,10 +12,18 @@ use std::cell::{Cell, RefCell};
 
 /// Bytes of a key read without a heap allocation.
 const INLINE_KEY: usize = 128;
+/// Most UTF-8 bytes one UTF-16 code unit (or pair) takes: a longer string fills the buffer
+/// to at least `INLINE_KEY - 1 - (MAX_CHAR_BYTES - 1)` bytes before V8 stops at a character.
+const MAX_CHAR_BYTES: usize = 4;
 
 /// A string key read from JavaScript in one call into a stack buffer (napi-rs's `String`
 /// asks V8 for the length first, then allocates and copies: two calls and a malloc per
 /// request). Keys that may not fit are read again the ordinary way.
+///
+/// UTF-8 alone would merge different JS keys: every lone surrogate becomes U+FFFD, so
+/// '\ud800', '\udbff' and '\ufffd' would share a counter. A key whose UTF-8 holds U+FFFD
+/// is read again as UTF-16 and, when it has a lone surrogate, stored under an escaped form
+/// (see `escape_units`); the table digests every key that starts with `DIGEST_MARK`.
 pub struct Key {
     inline: [u8; INLINE_KEY],
     len: usize,
@@ -42,6 +50,64 @@ impl TypeName for Key {
 
 impl ValidateNapiValue for Key {}
 
+const REPLACEMENT_UTF8: &[u8] = "\u{fffd}".as_bytes();
+
+/// Whether the UTF-8 form of a key may stand for more than one JS string (a U+FFFD that may
+/// have been a lone surrogate) or may look like an escaped or digested key.
+fn needs_escape(bytes: &[u8]) -> bool {
+    bytes.first() == Some(&(DIGEST_MARK as u8)) || bytes.windows(3).any(|w| w == REPLACEMENT_UTF8)
+}
+
+/// The stored form of a key from its UTF-16 code units, one-to-one over JS strings:
+///   - well-formed, not starting with `DIGEST_MARK`: the string itself;
+///   - well-formed, starting with `DIGEST_MARK`: `DIGEST_MARK` + "w" + the string;
+///   - with a lone surrogate: `DIGEST_MARK` + "s" + each code unit as 4 hex digits.
+///
+/// Only the first form can be a plain key, so no two JS strings share a form.
+pub fn escape_units(units: &[u16]) -> String {
+    match String::from_utf16(units) {
+        Ok(s) if !s.starts_with(DIGEST_MARK) => s,
+        Ok(s) => format!("{DIGEST_MARK}w{s}"),
+        Err(_) => {
+            let mut out = String::with_capacity(2 + units.len() * 4);
+            out.push(DIGEST_MARK);
+            out.push('s');
+            for unit in units {
+                out.push_str(&format!("{unit:04x}"));
+            }
+            out
+        }
+    }
+}
+
+/// Reads a JS string as UTF-16 code units.
+unsafe fn read_utf16(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Vec<u16>> {
+    let mut len = 0;
+    // SAFETY: a null buffer asks only for the length; `env`/`value` are from the callback.
+    let status =
+        unsafe { sys::napi_get_value_string_utf16(env, value, std::ptr::null_mut(), 0, &mut len) };
+    if status != sys::Status::napi_ok {
+        return Err(Error::new(
+            Status::StringExpected,
+            "the key must be a string",
+        ));
+    }
+    let mut units = vec![0u16; len + 1];
+    let mut written = 0;
+    // SAFETY: the buffer holds len + 1 units, NUL included.
+    let status = unsafe {
+        sys::napi_get_value_string_utf16(env, value, units.as_mut_ptr(), len + 1, &mut written)
+    };
+    if status != sys::Status::napi_ok {
+        return Err(Error::new(
+            Status::StringExpected,
+            "the key must be a string",
+        ));
+    }
+    units.truncate(written);
+    Ok(units)
+}
+
 impl FromNapiValue for Key {
     unsafe fn from_napi_value(env: sys::napi_env, value: sys::napi_value) -> napi::Result<Self> {
         let mut key = Key {
@@ -67,12 +133,23 @@ impl FromNapiValue for Key {
                 "the key must be a string",
             ));
         }
-        // A full buffer may be a cut-off key (or one cut inside a UTF-8 sequence).
-        if written + 1 < INLINE_KEY && std::str::from_utf8(&key.inline[..written]).is_ok() {
+        // V8 stops before a character that does not fit, so a short count is not proof the
+        // key was complete: only a count that leaves room for the longest character is.
+        let complete = written + MAX_CHAR_BYTES < INLINE_KEY
+            && std::str::from_utf8(&key.inline[..written]).is_ok();
+        let escape = if complete {
             key.len = written;
+            needs_escape(&key.inline[..written])
         } else {
             // SAFETY: as above.
-            key.heap = Some(unsafe { String::from_napi_value(env, value)? });
+            let full = unsafe { String::from_napi_value(env, value)? };
+            let escape = needs_escape(full.as_bytes());
+            key.heap = Some(full);
+            escape
+        };
+        if escape {
+            // SAFETY: as above.
+            key.heap = Some(escape_units(&unsafe { read_utf16(env, value)? }));
         }
         Ok(key)
     }
@@ -160,10 +237,11 @@ pub fn rate_hit(id: u32, #[napi(ts_arg_type = "string")] key: Key, now: f64, lim
 
 /// The live count of a key, packed as by `rate_hit`; -2 when the key has none.
 #[napi(catch_unwind)]
-pub fn rate_get(id: u32, key: String, now: f64, limit: u32) -> f64 {
+pub fn rate_get(id: u32, #[napi(ts_arg_type = "string")] key: Key, now: f64, limit: u32) -> f64 {
+    let key = key.as_str();
     match with_store(id, |store| match store {
-        Algorithm::FixedWindow(w) => w.get(&key, now),
-        Algorithm::Gcra(g) => g.get(&key, now, limit),
+        Algorithm::FixedWindow(w) => w.get(key, now),
+        Algorithm::Gcra(g) => g.get(key, now, limit),
     }) {
         None => NO_STORE,
         Some(None) => NO_COUNT,
@@ -185,19 +263,21 @@ pub fn rate_last_reset() -> f64 {
 
 /// Takes one request back.
 #[napi(catch_unwind)]
-pub fn rate_decrement(id: u32, key: String, now: f64, limit: u32) {
+pub fn rate_decrement(id: u32, #[napi(ts_arg_type = "string")] key: Key, now: f64, limit: u32) {
+    let key = key.as_str();
     with_store(id, |store| match store {
-        Algorithm::FixedWindow(w) => w.decrement(&key),
-        Algorithm::Gcra(g) => g.decrement(&key, now, limit),
+        Algorithm::FixedWindow(w) => w.decrement(key),
+        Algorithm::Gcra(g) => g.decrement(key, now, limit),
     });
 }
 
 /// Forgets one key.
 #[napi(catch_unwind)]
-pub fn rate_reset_key(id: u32, key: String) {
+pub fn rate_reset_key(id: u32, #[napi(ts_arg_type = "string")] key: Key) {
+    let key = key.as_str();
     with_store(id, |store| match store {
-        Algorithm::FixedWindow(w) => w.reset_key(&key),
-        Algorithm::Gcra(g) => g.reset_key(&key),
+        Algorithm::FixedWindow(w) => w.reset_key(key),
+        Algorithm::Gcra(g) => g.reset_key(key),
     });
 }
 
@@ -228,4 +308,35 @@ pub fn rate_heap_bytes(id: u32) -> f64 {
         Algorithm::Gcra(g) => g.heap_bytes(),
     })
     .unwrap_or(0) as f64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn units(s: &str) -> Vec<u16> {
+        s.encode_utf16().collect()
+    }
+
+    #[test]
+    fn escaped_forms_are_one_to_one() {
+        let lone_a = escape_units(&[0xd800]);
+        let lone_b = escape_units(&[0xd801]);
+        assert_ne!(lone_a, lone_b);
+        assert_ne!(lone_a, escape_units(&units("\u{fffd}")));
+        assert_eq!(escape_units(&units("\u{fffd}")), "\u{fffd}");
+        assert_eq!(escape_units(&units("plain")), "plain");
+        // A well-formed key spelling an escaped form does not meet it.
+        let mimic = format!("{DIGEST_MARK}sd800");
+        assert_eq!(lone_a, mimic);
+        assert_ne!(escape_units(&units(&mimic)), lone_a);
+    }
+
+    #[test]
+    fn only_keys_that_can_be_ambiguous_are_escaped() {
+        assert!(needs_escape("a\u{fffd}".as_bytes()));
+        assert!(needs_escape(b"\x01abc"));
+        assert!(!needs_escape(b"10.0.0.1"));
+        assert!(!needs_escape("caf\u{e9}".as_bytes()));
+    }
 }

@@ -9,7 +9,7 @@ pub mod time;
 pub mod window;
 
 pub use gcra::GcraLimiter;
-pub use table::Table;
+pub use table::{Table, DIGEST_MARK};
 pub use window::FixedWindow;
 
 /// What one counted request looks like to the caller: hits used in the current window

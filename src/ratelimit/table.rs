@@ -23,6 +23,9 @@ pub const PRUNE_BUDGET: usize = 4;
 /// reads a client-chosen header cannot make each entry cost kilobytes.
 pub const MAX_STORED_KEY: usize = 64;
 
+/// First character of every digest (and of no key stored as itself).
+pub const DIGEST_MARK: char = '\u{1}';
+
 #[derive(Debug)]
 struct Entry {
     key: CompactString,
@@ -98,9 +101,11 @@ impl Table {
         self.hasher.hash_one(key)
     }
 
-    /// The form a key is stored under: itself, or a digest when it is long.
+    /// The form a key is stored under: itself, or a digest when it is long. Keys that start
+    /// with `\u{1}` are digested too, whatever their length: every digest starts with it, so
+    /// no key stored as itself can ever equal another key's digest.
     fn stored<'k>(&self, key: &'k str) -> Cow<'k, str> {
-        if key.len() <= MAX_STORED_KEY {
+        if key.len() <= MAX_STORED_KEY && !key.starts_with(DIGEST_MARK) {
             return Cow::Borrowed(key);
         }
         let a = self.digest.0.hash_one(key);
@@ -110,7 +115,7 @@ impl Table {
         let bits = (u128::from(a) << 64) | u128::from(b);
         // "\u{1}" + 21 base-64 digits (126 bits): 22 bytes, stored inline.
         let mut out = String::with_capacity(22);
-        out.push('\u{1}');
+        out.push(DIGEST_MARK);
         for i in 0..21 {
             out.push(ALPHABET[((bits >> (6 * i)) & 63) as usize] as char);
         }
@@ -283,6 +288,21 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_short_key_that_looks_like_a_digest_is_digested_too() {
+        let mut t = Table::new(10);
+        let long = "k".repeat(MAX_STORED_KEY + 1);
+        let digest = t.stored(&long).into_owned();
+        assert!(digest.starts_with(DIGEST_MARK) && digest.len() <= MAX_STORED_KEY);
+        // The digest's own text, used as a key, gets a digest of its own: a different counter.
+        let a = t.touch(&long);
+        let b = t.touch(&digest);
+        assert_ne!(a, b);
+        assert_eq!(t.len(), 2);
+        assert!(matches!(t.stored("\u{1}x"), Cow::Owned(_)));
+        assert!(matches!(t.stored("plain"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn entries_are_compact() {
