@@ -21,6 +21,8 @@ const frameOptions = require('./headers/x-frame-options')
 const crossDomain = require('./headers/x-permitted-cross-domain-policies')
 const poweredBy = require('./headers/x-powered-by')
 const xssProtection = require('./headers/x-xss-protection')
+const permissions = require('./headers/permissions-policy')
+const reporting = require('./headers/reporting-endpoints')
 
 // The `api` preset: a JSON API renders no documents, so nothing may load or frame it.
 const API_DIRECTIVES = () => ({ 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] })
@@ -47,7 +49,18 @@ const HEADERS = [
   { option: 'xPoweredBy', alias: 'hidePoweredBy', module: poweredBy, noOptions: true, remove: true },
   { option: 'xXssProtection', alias: 'xssFilter', module: xssProtection, noOptions: true },
 ]
-const KNOWN_OPTIONS = new Set(['contentSecurityPolicy', 'preset', 'cacheControl'])
+// Headers helmet does not set: off unless given, and then their options are required.
+const OPT_IN_HEADERS = [
+  { option: 'permissionsPolicy', module: permissions },
+  { option: 'reportingEndpoints', module: reporting },
+]
+const KNOWN_OPTIONS = new Set([
+  'contentSecurityPolicy',
+  'preset',
+  'cacheControl',
+  'permissionsPolicy',
+  'reportingEndpoints',
+])
 for (const h of HEADERS) {
   KNOWN_OPTIONS.add(h.option)
   if (h.alias) KNOWN_OPTIONS.add(h.alias)
@@ -118,6 +131,17 @@ function resolveHeaders(rawOptions) {
     entries.push([header.module.NAME, header.module.value(headerOptions)])
   }
 
+  for (const { option, module } of OPT_IN_HEADERS) {
+    const value = options[option]
+    if (value === undefined || value === false) continue
+    if (value === true) {
+      throw new TypeError(
+        `secureHeaders: \`${option}\` takes its options (see rampart/headers' ${option}()), not true`,
+      )
+    }
+    entries.push([module.NAME, module.value(value)])
+  }
+
   const cacheControl = options.cacheControl === undefined ? (api ? 'no-store' : false) : options.cacheControl
   if (cacheControl !== false) {
     const value = cacheControl === true ? 'no-store' : cacheControl
@@ -185,6 +209,8 @@ const exportsByName = {
   xPermittedCrossDomainPolicies: crossDomain.xPermittedCrossDomainPolicies,
   xPoweredBy: poweredBy.xPoweredBy,
   xXssProtection: xssProtection.xXssProtection,
+  permissionsPolicy: permissions.permissionsPolicy,
+  reportingEndpoints: reporting.reportingEndpoints,
   // helmet 8's legacy aliases
   dnsPrefetchControl: dnsPrefetch.xDnsPrefetchControl,
   xssFilter: xssProtection.xXssProtection,

@@ -3,7 +3,10 @@
 //
 // Directives are parsed and checked once. When every value is a string the header is a
 // fixed string; when some value is a function (a nonce: `(req, res) => string`) the header
-// is built per request from the pre-joined parts.
+// is built per request from the pre-joined parts. With `nonce: true` (fastify-helmet's
+// enableCSPNonces) each request gets a fresh 128-bit nonce in `res.locals.cspNonce`, added
+// to script-src and style-src.
+const crypto = require('node:crypto')
 const { compileHeaders } = require('./set-headers')
 const { optionsObject, describe } = require('./middleware')
 
@@ -151,6 +154,35 @@ function parseDirectives(options, defaults = getDefaultDirectives()) {
   return result
 }
 
+const NONCE_DIRECTIVES = ['script-src', 'style-src']
+
+/** `'nonce-…'` for this response (set by the policy's value function just before). */
+function nonceSource(_req, res) {
+  return `'nonce-${res.locals.cspNonce}'`
+}
+
+/**
+ * Adds the per-request nonce to script-src and style-src. A missing one starts from
+ * default-src's sources (what the browser would have fallen back to), without 'none',
+ * which may not stand next to a nonce.
+ */
+function addNonceSources(directives) {
+  const fallback = directives.get('default-src') || []
+  for (const name of NONCE_DIRECTIVES) {
+    const base = directives.has(name) ? directives.get(name) : fallback
+    directives.set(name, [...base.filter((s) => s !== "'none'"), nonceSource])
+  }
+}
+
+/** Wraps the per-request value so it first makes the response's nonce. */
+function withNonce(build) {
+  return function contentSecurityPolicyWithNonce(req, res) {
+    const locals = res.locals || (res.locals = {})
+    locals.cspNonce = crypto.randomBytes(16).toString('base64')
+    return build(req, res)
+  }
+}
+
 /**
  * Compiles CSP options into `{ name, value }` where value is a fixed string, or a function
  * `(req, res) => string | Error` when a directive holds a function. `separator` is helmet's
@@ -160,6 +192,10 @@ function compileContentSecurityPolicy(options, { defaults, separator = ';' } = {
   const opts = optionsObject(NAME, options)
   const name = opts.reportOnly ? REPORT_ONLY_NAME : NAME
   const directives = parseDirectives(opts, defaults)
+  if (opts.nonce !== undefined && typeof opts.nonce !== 'boolean') {
+    throw new TypeError(`${NAME}: \`nonce\` must be true or false`)
+  }
+  if (opts.nonce) addNonceSources(directives)
 
   let dynamic = false
   for (const sources of directives.values()) if (sources.some((s) => typeof s === 'function')) dynamic = true
@@ -213,7 +249,7 @@ function compileContentSecurityPolicy(options, { defaults, separator = ';' } = {
     }
     return header
   }
-  return { name, value }
+  return { name, value: opts.nonce ? withNonce(value) : value }
 }
 
 function contentSecurityPolicy(options = {}) {
