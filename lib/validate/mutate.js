@@ -19,13 +19,18 @@ function createMutator(schema, options, registry, hooks) {
   const remove = options.removeAdditional
   if (!useDefaults && !coerce && !remove) return null
   const opts = { useDefaults, coerce, remove }
-  const rootIds = new Map()
-  collectIds(schema, rootIds, 0)
+  // Every resource and anchor by absolute URI, and each subschema's base URI, so $ref
+  // resolves as the validator resolves it (relative URIs, $id, $anchor, URNs).
+  const ids = new Map()
+  const baseOf = new WeakMap()
+  ids.set(ROOT_BASE, schema)
+  collectIds(schema, ids, baseOf, ROOT_BASE, 0)
   for (const [uri, s] of Object.entries(registry || {})) {
-    rootIds.set(stripHash(uri), s)
-    collectIds(s, rootIds, 0)
+    const key = stripFragment(resolveUri(uri, ROOT_BASE) || uri)
+    ids.set(key, s)
+    collectIds(s, ids, baseOf, key, 0)
   }
-  const ctx = { root: schema, ids: rootIds, opts, hooks }
+  const ctx = { root: schema, ids, baseOf, opts, hooks }
   return (data) => walk(ctx, schema, schema, data, 0)
 }
 
@@ -33,7 +38,7 @@ function walk(ctx, schema, base, data, depth) {
   if (schema === null || typeof schema !== 'object' || depth > MAX_DEPTH) return data
   const { opts } = ctx
   if (typeof schema.$ref === 'string') {
-    const target = resolve(ctx, base, schema.$ref)
+    const target = resolve(ctx, schema, schema.$ref)
     if (target) data = walk(ctx, target.schema, target.base, data, depth + 1)
   }
   if (opts.coerce && schema.type !== undefined) data = coerceType(schema.type, data, opts.coerce)
@@ -72,8 +77,15 @@ function walkObject(ctx, schema, base, data, depth) {
         if (next !== data[key]) data[key] = next
       }
     }
-    if (known || additional === undefined) continue
-    if (opts.remove === 'all' || (opts.remove && additional === false)) {
+    if (known) continue
+    // ajv's 'all' removes through additionalProperties (whatever its value) and, when that
+    // keyword is absent, through properties: every key neither one names goes.
+    if (opts.remove === 'all' && (additional !== undefined || props !== null)) {
+      delete data[key]
+      continue
+    }
+    if (additional === undefined) continue
+    if (opts.remove && additional === false) {
       delete data[key]
       continue
     }
@@ -184,24 +196,26 @@ function hasType(t, data) {
   }
 }
 
-/** Resolves a `$ref` to a local pointer, an `$anchor`, or a schema in the registry. */
-function resolve(ctx, base, ref) {
-  const hash = ref.indexOf('#')
-  const uri = hash === -1 ? ref : ref.slice(0, hash)
-  const fragment = hash === -1 ? '' : ref.slice(hash + 1)
-  let doc = base
-  if (uri) {
-    doc = ctx.ids.get(stripHash(uri))
-    if (!doc) return null
-  }
+// A hierarchical stand-in for the root's URI when it has no $id, so relative refs resolve.
+const ROOT_BASE = 'rampart:/root.json'
+
+/** Resolves a `$ref` against its schema's base URI: a pointer, an anchor or a resource. */
+function resolve(ctx, from, ref) {
+  const absolute = resolveUri(ref, ctx.baseOf.get(from) || ROOT_BASE)
+  if (absolute === null) return null
+  const hash = absolute.indexOf('#')
+  const uri = hash === -1 ? absolute : absolute.slice(0, hash)
+  const fragment = hash === -1 ? '' : decodeURIComponent(absolute.slice(hash + 1))
+  const doc = ctx.ids.get(uri)
+  if (!doc) return null
   if (!fragment) return { schema: doc, base: doc }
   if (!fragment.startsWith('/')) {
-    const anchored = findAnchor(doc, fragment, 0)
+    const anchored = ctx.ids.get(`${uri}#${fragment}`)
     return anchored ? { schema: anchored, base: doc } : null
   }
   let node = doc
   for (const raw of fragment.slice(1).split('/')) {
-    const part = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~')
+    const part = raw.replace(/~1/g, '/').replace(/~0/g, '~')
     if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, part))
       return null
     node = node[part]
@@ -209,26 +223,44 @@ function resolve(ctx, base, ref) {
   return { schema: node, base: doc }
 }
 
-function findAnchor(schema, name, depth) {
-  if (schema === null || typeof schema !== 'object' || depth > MAX_DEPTH) return null
-  if (schema.$anchor === name) return schema
-  for (const value of Object.values(schema)) {
-    const found = findAnchor(value, name, depth + 1)
-    if (found) return found
+function resolveUri(ref, base) {
+  try {
+    return new URL(ref, base).href
+  } catch {
+    // URNs and other opaque bases take only fragment-relative references.
+    if (ref.startsWith('#')) return `${stripFragment(base)}${ref}`
+    try {
+      return new URL(ref).href
+    } catch {
+      return null
+    }
   }
-  return null
 }
 
-function collectIds(schema, ids, depth) {
+/** Records every `$id` (resolved against its parent), `$anchor` and `$dynamicAnchor`. */
+function collectIds(schema, ids, baseOf, base, depth) {
   if (schema === null || typeof schema !== 'object' || depth > MAX_DEPTH) return
-  if (typeof schema.$id === 'string' && /^[a-z][a-z0-9+.-]*:/i.test(schema.$id)) {
-    ids.set(stripHash(schema.$id), schema)
+  if (!Array.isArray(schema)) {
+    if (typeof schema.$id === 'string') {
+      const id = resolveUri(schema.$id, base)
+      if (id !== null && schema.$id.startsWith('#')) {
+        ids.set(id, schema) // draft-07's anchor form
+      } else if (id !== null) {
+        base = stripFragment(id)
+        ids.set(base, schema)
+      }
+    }
+    for (const key of ['$anchor', '$dynamicAnchor']) {
+      if (typeof schema[key] === 'string') ids.set(`${stripFragment(base)}#${schema[key]}`, schema)
+    }
+    baseOf.set(schema, base)
   }
-  for (const value of Object.values(schema)) collectIds(value, ids, depth + 1)
+  for (const value of Object.values(schema)) collectIds(value, ids, baseOf, base, depth + 1)
 }
 
-function stripHash(uri) {
-  return uri.endsWith('#') ? uri.slice(0, -1) : uri
+function stripFragment(uri) {
+  const hash = uri.indexOf('#')
+  return hash === -1 ? uri : uri.slice(0, hash)
 }
 
 function isPlainObject(v) {
