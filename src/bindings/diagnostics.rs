@@ -7,7 +7,9 @@ pub fn native_version() -> String {
 }
 
 /// Panics on purpose. Tests call it to prove that a panic in native code becomes a JS
-/// `Error` and never aborts the process (`catch_unwind` on every entry point).
+/// `Error` and never aborts the process (`catch_unwind` on every entry point). Only in
+/// the `test-hooks` build, which never ships.
+#[cfg(feature = "test-hooks")]
 #[napi(catch_unwind)]
 pub fn panic_for_test(message: String) {
     panic!("{message}");

@@ -37,7 +37,12 @@ impl HtmlPolicy {
             .map(|s| self.inner.clean(s).into_owned())
             .collect()
     }
+}
 
+/// The reference paths the tests compare the policy against (the `test-hooks` build only).
+#[cfg(feature = "test-hooks")]
+#[napi]
+impl HtmlPolicy {
     /// `clean` with html5ever's tokenizer for everything (no byte-level lane): for tests.
     #[napi(catch_unwind)]
     pub fn clean_with_html5ever(&self, input: String) -> String {

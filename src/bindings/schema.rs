@@ -25,7 +25,6 @@ const BODY_PROTO: u32 = 16;
 #[napi]
 pub struct CompiledSchema {
     inner: Rc<Schema>,
-    last_errors: RefCell<Option<String>>,
 }
 
 thread_local! {
@@ -72,12 +71,12 @@ pub fn compile_schema(
     .map_err(|e| napi::Error::from_reason(e.0))?;
     Ok(CompiledSchema {
         inner: Rc::new(inner),
-        last_errors: RefCell::new(None),
     })
 }
 
-/// Checks a raw body against the schema registered as `id` (codes as
-/// `CompiledSchema.checkBody`; errors from `takeBodyErrors()`).
+/// Checks a raw body against the schema registered as `id` while parsing it: 0 ok, 1 not
+/// JSON, 2 too deep, 3 invalid (errors from `takeBodyErrors()`), plus 16 when prototype
+/// keys were seen.
 #[napi(catch_unwind)]
 pub fn check_body_by_id(id: u32, body: BufferSlice<'_>, depth: u32) -> u32 {
     let Some(schema) = BY_ID.with(|t| t.borrow().get(id as usize).cloned().flatten()) else {
@@ -161,36 +160,6 @@ impl CompiledSchema {
                 }
             }
         })
-    }
-
-    /// Checks a raw body against the schema while parsing it: 0 ok, 1 not JSON, 2 too
-    /// deep, 3 invalid (errors from `takeErrors()`), plus 16 when prototype keys were seen.
-    #[napi(catch_unwind)]
-    pub fn check_body(&self, body: BufferSlice<'_>, depth: u32) -> u32 {
-        let outcome = check_body(
-            &body,
-            Some(&self.inner),
-            BodyLimits {
-                depth: depth as usize,
-            },
-        );
-        match outcome {
-            BodyOutcome::Invalid { proto, errors } => {
-                *self.last_errors.borrow_mut() =
-                    Some(serde_json::to_string(&errors).unwrap_or_default());
-                BODY_INVALID | if proto { BODY_PROTO } else { 0 }
-            }
-            other => code(other),
-        }
-    }
-
-    /// The errors of the last `checkBody` that returned 3, as JSON text.
-    #[napi(catch_unwind)]
-    pub fn take_errors(&self) -> String {
-        self.last_errors
-            .borrow_mut()
-            .take()
-            .unwrap_or_else(|| "[]".into())
     }
 
     /// Whether raw bodies are validated while parsing (no tree built).
