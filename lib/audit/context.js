@@ -31,9 +31,10 @@ function createContext({ client, config, routes, definitions, progress }) {
     ok,
     hasParam,
     wants: (id) => !skipped(id) && checks.get(id)?.status !== 'skipped',
+    // A check that ran for one token or route counts as run, even if it was skipped for another.
     ran(id, extra) {
       const c = checks.get(id)
-      if (c.status === 'pending') Object.assign(c, { status: 'ran' }, extra)
+      if (c.status !== 'ran' || extra) Object.assign(c, { status: 'ran', reason: undefined }, extra)
     },
     skip(id, reason) {
       const c = checks.get(id)

@@ -56,6 +56,24 @@ const WALKS = `qwertyuiop asdfghjkl zxcvbnm qwerty asdfgh zxcvbn qazwsx wsxedc e
 1q2w3e4r5t 1q2w3e4r5t6y qweasd qweasdzxc qwe123 asd123 zxc123 !qaz2wsx poiuytrewq lkjhgfdsa mnbvcxz 0987654321
 1a2b3c4d a1b2c3d4 q1w2e3 aaa aaaa aaaaa aaaaaa abcabc abcdef abcdefg abcdefgh`
 
+// Secrets with spaces, one per line.
+const PHRASES = `keyboard cat
+my secret
+my secret key
+this is my secret
+this is a secret
+super secret
+super secret key
+top secret
+secret key
+jwt secret
+change me
+not so secret
+correct horse battery staple
+the quick brown fox jumps over the lazy dog
+shhhhh
+i love you`
+
 const BASES = `secret key jwt token auth password pass admin app api signing hmac private session cookie access refresh
 mysecret jwtsecret secretkey appsecret apisecret tokensecret authsecret supersecret changeme`
 
@@ -122,7 +140,11 @@ function variations(word) {
 function build() {
   const words = new Set()
   for (const w of [...tokens(TUTORIAL), ...tokens(PASSWORDS), ...tokens(WALKS)]) words.add(w)
+  for (const p of PHRASES.split('\n')) words.add(p)
   for (const base of tokens(BASES)) for (const v of variations(base)) words.add(v)
+  // Tutorial secrets with the suffixes people add when told to "change this".
+  for (const w of tokens(TUTORIAL))
+    for (const s of ['1', '123', '!', '2024', '2025', '_dev', '-prod']) words.add(w + s)
   for (const w of tokens(PASSWORDS).slice(0, 80)) for (const s of ['!', '1', '123', '2024']) words.add(w + s)
   // Repeated characters and digit runs of the lengths people type.
   for (let n = 4; n <= 32; n++) {

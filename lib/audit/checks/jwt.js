@@ -180,6 +180,7 @@ async function run(ctx) {
         if (!pub)
           ctx.skip('jwt.alg-confusion', 'no public key: set jwt.publicKey or jwt.jwksPath in the config')
         else {
+          ctx.ran('jwt.alg-confusion')
           for (const pem of publicKeyPems(pub)) {
             if (await accepted(hs256(header, payload, pem), 'jwt alg confusion')) {
               ctx.find('jwt.alg-confusion', {
@@ -203,6 +204,7 @@ async function run(ctx) {
           'needs the signing key (jwt.secret or jwt.privateKey in the config) or a cracked secret to forge exp/nbf',
         )
       } else {
+        ctx.ran('jwt.time-claims')
         if (await accepted(resign(header, { ...payload, exp: now - 3600 }, key), 'jwt expired')) {
           ctx.find('jwt.time-claims', { ...rw, evidence: 'a token that expired an hour ago was accepted' })
         }

@@ -30,7 +30,6 @@ function remaining(h) {
   return m ? Number(m[1]) : undefined
 }
 
-
 // Sends up to `count` requests; stops at the first 429, or once the headers have shown
 // the remaining count on two answers (enough to see it fall).
 async function burst(ctx, req, count, rotate) {

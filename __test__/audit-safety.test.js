@@ -1,0 +1,157 @@
+'use strict'
+// The audit's bounds: the request budget, loopback only, dry runs, a dead server, and
+// the pieces the checks are built from (header parsing, the cracker, the wordlist).
+const test = require('node:test')
+const assert = require('node:assert')
+const crypto = require('node:crypto')
+const fs = require('node:fs')
+const { serve } = require('./helpers/serve')
+const { audit, UsageError } = require('../lib/audit')
+const { isLoopback } = require('../lib/audit/target')
+const { cspProblem, hstsProblem } = require('../lib/audit/checks/headers')
+const { remaining } = require('../lib/audit/checks/ratelimit')
+const { protoBody } = require('../lib/audit/checks/input')
+const { harvest } = require('../lib/audit/checks/bola')
+const { crackHs256, WORDLIST } = require('../lib/audit/crack')
+const { hs256 } = require('../lib/audit/token')
+const vulnerable = require('./fixtures/vulnerable-app')
+
+// Serves the vulnerable fixture and counts what reaches it.
+async function counted() {
+  const app = vulnerable.createApp()
+  let hits = 0
+  const s = await serve((req, res) => {
+    hits++
+    app(req, res)
+  })
+  return { ...s, hits: () => hits }
+}
+
+test('never sends more than the budget, and says which checks the budget stopped', async () => {
+  const s = await counted()
+  try {
+    const result = await audit({ baseUrl: s.url, config: vulnerable.auditConfig, budget: 25 })
+    assert.strictEqual(s.hits(), 25)
+    assert.strictEqual(result.requests, 25)
+    const stopped = result.checks.filter(
+      (c) => c.status === 'skipped' && /budget \(25\) is spent/.test(c.reason),
+    )
+    assert.ok(stopped.length > 0, JSON.stringify(result.checks))
+  } finally {
+    await s.close()
+  }
+})
+
+test('refuses a remote base URL without allowRemote, before sending anything', async () => {
+  for (const url of ['http://10.0.0.1:3000', 'https://example.com', 'http://127.0.0.1.evil.example']) {
+    await assert.rejects(
+      audit({ baseUrl: url }),
+      (err) => err instanceof UsageError && /--allow-remote/.test(err.message),
+    )
+  }
+  assert.deepStrictEqual(['localhost', '127.0.0.1', '127.5.5.5', '[::1]', 'api.localhost'].map(isLoopback), [
+    true,
+    true,
+    true,
+    true,
+    true,
+  ])
+  assert.deepStrictEqual(
+    ['10.0.0.1', '0.0.0.0', 'localhost.example', '::ffff:10.0.0.1', '128.0.0.1'].map(isLoopback),
+    [false, false, false, false, false],
+  )
+})
+
+test('dry run: lists requests and sends none', async () => {
+  const s = await counted()
+  try {
+    const result = await audit({ baseUrl: s.url, config: vulnerable.auditConfig, dryRun: true })
+    assert.strictEqual(s.hits(), 0)
+    assert.ok(result.planned.length > 10)
+    assert.ok(result.planned.some((p) => p.method === 'OPTIONS' && p.label === 'cors preflight'))
+    assert.deepStrictEqual(result.findings, [])
+  } finally {
+    await s.close()
+  }
+})
+
+test('a server that is not there is a connection error', async () => {
+  const s = await serve((req, res) => res.end())
+  const url = s.url
+  await s.close()
+  await assert.rejects(audit({ baseUrl: url }), (err) => err.name === 'ConnectionError' && err.exitCode === 2)
+})
+
+test('without a config: discovers routes from the root and says what it could not run', async () => {
+  const { createApp } = require('../examples/server')
+  process.env.QUIET = '1'
+  const result = await audit({ app: createApp({ secret: crypto.randomBytes(32).toString('base64url') }) })
+  const jwtSkip = result.checks.find((c) => c.id === 'jwt.alg-none')
+  assert.strictEqual(jwtSkip.status, 'skipped')
+  assert.match(jwtSkip.reason, /no sample token/)
+  assert.match(result.checks.find((c) => c.id === 'bola.object-access').reason, /two identities/)
+  // The root lists "POST /login": discovered, so the error probes post there.
+  assert.ok(result.checks.find((c) => c.id === 'errors.stack-trace').status === 'ran')
+})
+
+test('the config is checked: unknown keys and bad routes are usage errors', async () => {
+  await assert.rejects(
+    audit({ baseUrl: 'http://127.0.0.1:1', config: { rotues: [] } }),
+    /unknown config key 'rotues'/,
+  )
+  await assert.rejects(
+    audit({ baseUrl: 'http://127.0.0.1:1', config: { routes: [{ path: 'x' }] } }),
+    /starts with '\/'/,
+  )
+  await assert.rejects(audit({ baseUrl: 'http://127.0.0.1:1', budget: 0 }), /budget/)
+})
+
+test('header rules: CSP and HSTS', () => {
+  assert.match(cspProblem("default-src 'self'; script-src 'self' 'unsafe-inline'"), /unsafe-inline/)
+  assert.match(cspProblem('default-src *'), /allows \*/)
+  assert.match(cspProblem(undefined), /no Content-Security-Policy/)
+  assert.strictEqual(cspProblem("default-src 'self'; script-src 'self' 'nonce-abc' 'unsafe-inline'"), null)
+  assert.strictEqual(cspProblem("default-src 'self'"), null)
+  assert.match(hstsProblem('max-age=3600'), /under 180 days/)
+  assert.strictEqual(hstsProblem('max-age=31536000; includeSubDomains'), null)
+})
+
+test('rate-limit headers of every draft give the remaining count', () => {
+  assert.strictEqual(remaining({ 'ratelimit-remaining': '4' }), 4)
+  assert.strictEqual(remaining({ 'x-ratelimit-remaining': '7' }), 7)
+  assert.strictEqual(remaining({ ratelimit: 'limit=100, remaining=98, reset=60' }), 98)
+  assert.strictEqual(remaining({ ratelimit: '"100-in-1min"; r=97; t=60' }), 97)
+  assert.strictEqual(remaining({}), undefined)
+})
+
+test('probe bodies: a literal __proto__ key survives, ids are harvested', () => {
+  const body = protoBody({ text: 'x' }, '__proto__')
+  assert.ok(Object.hasOwn(JSON.parse(body), '__proto__'))
+  assert.strictEqual(JSON.parse(body).text, 'x')
+  assert.ok(Object.hasOwn(JSON.parse(protoBody({}, 'constructor')).constructor, 'prototype'))
+  assert.deepStrictEqual(
+    [...harvest({ orders: [{ id: 1, ownerId: 'u1' }, { id: 2 }], name: 'x' })],
+    ['1', 'u1', '2'],
+  )
+})
+
+test('the HS256 cracker finds the shipped secrets and agrees with node:crypto', () => {
+  const words = fs.readFileSync(WORDLIST, 'utf8').split('\n')
+  assert.ok(words.length > 2000, `${words.length} words`)
+  for (const w of ['secret', 'changeme', 'your-256-bit-secret', 'keyboard cat', 'qwertyuiop'])
+    assert.ok(words.includes(w), w)
+  for (const secret of ['secret', 'changeme', 'your-256-bit-secret', words[words.length - 3]]) {
+    const token = hs256({ alg: 'HS256', typ: 'JWT' }, { sub: 'a' }, secret)
+    assert.strictEqual(crackHs256(token).secret, secret)
+  }
+  const strong = hs256({ alg: 'HS256' }, { sub: 'a' }, crypto.randomBytes(32))
+  const miss = crackHs256(strong)
+  assert.strictEqual(miss.secret, undefined)
+  assert.strictEqual(miss.tried, words.filter((w, i) => i < words.length - 1).length)
+  // Words from the config come first.
+  assert.strictEqual(
+    crackHs256(hs256({ alg: 'HS256' }, {}, 'team-secret-2026'), { extraWords: ['team-secret-2026'] }).secret,
+    'team-secret-2026',
+  )
+  assert.strictEqual(crackHs256(hs256({ alg: 'HS256' }, {}, 'secret'), { threads: 1 }).secret, 'secret')
+})
