@@ -11,7 +11,7 @@
 // BENCH_REDIS_ROUNDS (5), BENCH_REDIS_CALLS (2000 sequential), BENCH_REDIS_LOAD_MS (1500),
 // BENCH_REDIS_TARGETS ('single,cluster').
 const IORedis = require('ioredis')
-const { createCluster } = require('redis')
+const { createClient, createCluster } = require('redis')
 const { RedisStore: RateLimitRedis } = require('rate-limit-redis')
 const { RateLimiterRedis } = require('rate-limiter-flexible')
 const { RedisStore } = require('../lib/rate-limit')
@@ -28,49 +28,62 @@ const TARGETS = (process.env.BENCH_REDIS_TARGETS || 'single,cluster').split(',')
 const RUN = `rampart-bench:${process.pid}:`
 const BIG = 1e9 // limit for the cost runs: every decision is an admission
 
-/** Each contender: make(client, prefix, { limit, windowMs }) → decide(key) → Promise<boolean admitted>. */
+/** Each contender: make(conn, prefix, { limit, windowMs }) → decide(key) → Promise<admitted>.
+ * conn: { io (ioredis Redis or Cluster), nr (node-redis client or cluster), cluster }. */
 const CONTENDERS = {
-  'rampart fixed-window': (client, prefix, o) => rampart(client, prefix, o, 'fixed-window', 'js'),
-  'rampart gcra': (client, prefix, o) => rampart(client, prefix, o, 'gcra', 'js'),
-  "rampart fixed-window clock:'redis'": (client, prefix, o) =>
-    rampart(client, prefix, o, 'fixed-window', 'redis'),
-  'rate-limit-redis': (client, prefix, { limit, windowMs }) => {
-    // On a cluster, its documented form: node-redis's cluster sendCommand with the key, which
-    // also routes its SCRIPT LOAD (through ioredis's call that goes to a random node: NOSCRIPT).
-    const store = new RateLimitRedis(
-      client.nodeRedisCluster
-        ? {
-            prefix,
-            sendCommandCluster: ({ key, isReadOnly, command }) =>
-              client.nodeRedisCluster.sendCommand(key, isReadOnly, command),
-          }
-        : { prefix, sendCommand: (...args) => client.call(...args) },
-    )
-    store.init({ windowMs })
-    return async (key) => (await store.increment(key)).totalHits <= limit
-  },
-  'rate-limiter-flexible': (client, prefix, { limit, windowMs }) => {
-    const limiter = new RateLimiterRedis({
-      storeClient: client,
-      keyPrefix: prefix,
-      points: limit,
-      duration: windowMs / 1000,
-    })
-    return (key) =>
-      limiter.consume(key).then(
-        () => true,
-        (res) => {
-          if (res instanceof Error) throw res
-          return false
-        },
-      )
-  },
+  'rampart fixed-window, ioredis': (c, prefix, o) => rampart(c.io, prefix, o, 'fixed-window', 'js'),
+  'rampart gcra, ioredis': (c, prefix, o) => rampart(c.io, prefix, o, 'gcra', 'js'),
+  "rampart fixed-window clock:'redis', ioredis": (c, prefix, o) =>
+    rampart(c.io, prefix, o, 'fixed-window', 'redis'),
+  'rampart fixed-window, node-redis': (c, prefix, o) => rampart(c.nr, prefix, o, 'fixed-window', 'js'),
+  'rate-limit-redis, ioredis': (c, prefix, o) =>
+    rateLimitRedis(
+      c.cluster
+        ? { sendCommandCluster: ({ command }) => c.io.call(...command) }
+        : { sendCommand: (...a) => c.io.call(...a) },
+      prefix,
+      o,
+    ),
+  'rate-limit-redis, node-redis': (c, prefix, o) =>
+    rateLimitRedis(
+      c.cluster
+        ? { sendCommandCluster: ({ key, isReadOnly, command }) => c.nr.sendCommand(key, isReadOnly, command) }
+        : { sendCommand: (...a) => c.nr.sendCommand(a) },
+      prefix,
+      o,
+    ),
+  'rate-limiter-flexible, ioredis': (c, prefix, o) => flexible({ storeClient: c.io }, prefix, o),
+  'rate-limiter-flexible, node-redis': (c, prefix, o) =>
+    flexible({ storeClient: c.nr, useRedisPackage: true }, prefix, o),
 }
 
 function rampart(client, prefix, { limit, windowMs }, algorithm, clock) {
   const store = new RedisStore({ client, prefix, clock })
   store.init({ limit, windowMs, algorithm })
   return async (key) => (await store.increment(key)).totalHits <= limit
+}
+
+function rateLimitRedis(send, prefix, { limit, windowMs }) {
+  const store = new RateLimitRedis({ prefix, ...send })
+  store.init({ windowMs })
+  return async (key) => (await store.increment(key)).totalHits <= limit
+}
+
+function flexible(client, prefix, { limit, windowMs }) {
+  const limiter = new RateLimiterRedis({
+    ...client,
+    keyPrefix: prefix,
+    points: limit,
+    duration: windowMs / 1000,
+  })
+  return (key) =>
+    limiter.consume(key).then(
+      () => true,
+      (res) => {
+        if (res instanceof Error) throw res
+        return false // a refusal resolves as a RateLimiterRes
+      },
+    )
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
@@ -114,10 +127,10 @@ async function throughput(decide, tag, primaries) {
 }
 
 /** A burst of `limit` just before a window edge and another just after: admitted / limit. */
-async function boundary(make, client, prefix) {
+async function boundary(make, conn, prefix) {
   const limit = 100
   const windowMs = 1000
-  const decide = make(client, prefix, { limit, windowMs })
+  const decide = make(conn, prefix, { limit, windowMs })
   const burst = async (n) => {
     let ok = 0
     await Promise.all(Array.from({ length: 10 }, async (_, w) => {
@@ -146,23 +159,54 @@ async function cleanup(primaries) {
   }
 }
 
-async function benchTarget(name, client, primaries) {
-  const rows = Object.fromEntries(Object.keys(CONTENDERS).map((c) => [c, []]))
-  // Warm-up, not recorded: JIT, connections and each node's script cache.
+/** A contender's first decisions, bounded: its error message if it cannot work on `conn`. */
+async function broken(conn, contender, name) {
+  try {
+    const decide = CONTENDERS[contender](conn, `${RUN}${name}:probe:${slug(contender)}:`, {
+      limit: BIG,
+      windowMs: 60_000,
+    })
+    for (let i = 0; i < 50; i++) {
+      const timeout = sleep(2000).then(() => Promise.reject(new Error('no answer within 2 s')))
+      await Promise.race([decide(`k${i}`), timeout])
+    }
+    return null
+  } catch (error) {
+    return String((error && error.message) || error)
+      .split('\n')[0]
+      .slice(0, 80)
+  }
+}
+
+const slug = (text) => text.replace(/\W+/g, '-')
+
+async function benchTarget(name, conn, primaries) {
+  const failures = {}
   for (const contender of Object.keys(CONTENDERS)) {
-    const decide = CONTENDERS[contender](client, `${RUN}${name}:warm:`, { limit: BIG, windowMs: 60_000 })
+    const why = await broken(conn, contender, name)
+    if (why) failures[contender] = why
+  }
+  const working = Object.keys(CONTENDERS).filter((c) => !failures[c])
+  const rows = Object.fromEntries(working.map((c) => [c, []]))
+  // Warm-up, not recorded: JIT, connections and each node's script cache.
+  for (const contender of working) {
+    const decide = CONTENDERS[contender](conn, `${RUN}${name}:warm:${slug(contender)}:`, {
+      limit: BIG,
+      windowMs: 60_000,
+    })
     await throughput(decide, 'warm', primaries)
   }
   for (let round = 0; round < ROUNDS; round++) {
-    for (const contender of rotate(Object.keys(CONTENDERS), round)) {
-      const prefix = `${RUN}${name}:${contender.replace(/\W+/g, '-')}:${round}:`
-      const decide = CONTENDERS[contender](client, prefix, { limit: BIG, windowMs: 60_000 })
+    for (const contender of rotate(working, round)) {
+      const prefix = `${RUN}${name}:${slug(contender)}:${round}:`
+      const decide = CONTENDERS[contender](conn, prefix, { limit: BIG, windowMs: 60_000 })
       await decide('warm-up')
       const lat = await latency(decide, 'lat')
       const load = await throughput(decide, 'load', primaries)
-      const edge = contender.includes("clock:'redis'")
-        ? { ratio: NaN, spanMs: NaN }
-        : await boundary(CONTENDERS[contender], client, `${prefix}edge:`)
+      const edge =
+        contender.includes("clock:'redis'") || contender.includes('node-redis')
+          ? { ratio: NaN, spanMs: NaN }
+          : await boundary(CONTENDERS[contender], conn, `${prefix}edge:`)
       rows[contender].push({ ...lat, ...load, edge })
       process.stderr.write(
         `${name} round ${round + 1}/${ROUNDS} ${contender}: p50 ${lat.p50.toFixed(0)} µs, ${load.perSecond.toFixed(0)}/s\n`,
@@ -171,7 +215,12 @@ async function benchTarget(name, client, primaries) {
     await cleanup(primaries)
   }
   const out = []
-  for (const [contender, rs] of Object.entries(rows)) {
+  for (const contender of Object.keys(CONTENDERS)) {
+    if (failures[contender]) {
+      out.push({ contender, failure: failures[contender] })
+      continue
+    }
+    const rs = rows[contender]
     const m = (f) => median(rs.map(f))
     out.push({
       contender,
@@ -195,6 +244,10 @@ function table(name, rows, primaryCount) {
     '|---|---:|---:|---:|---:|---:|---:|',
   ]
   for (const r of rows) {
+    if (r.failure) {
+      lines.push(`| ${r.contender} | fails: ${r.failure.replace(/\|/g, '/')} | | | | | |`)
+      continue
+    }
     const edge = Number.isFinite(r.edge) ? `${r.edge.toFixed(2)}× (in ${Math.round(r.edgeSpan)} ms)` : 'n/a'
     lines.push(
       `| ${r.contender} | ${formatNumber(r.p50)} | ${formatNumber(r.p99)} | ${formatNumber(r.perSecond)} | ${formatNumber(r.cpuPer10k * 1000)} | ${formatNumber(r.perRedisCore)} | ${edge} |`,
@@ -207,31 +260,37 @@ function table(name, rows, primaryCount) {
 async function main() {
   const out = [`Machine: ${machineLine(describeMachine())}. Rounds: ${ROUNDS}, medians.`, '']
   if (TARGETS.includes('single')) {
-    const client = new IORedis(process.env.REDIS_URL || 'redis://127.0.0.1:6379')
+    const url = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
+    const conn = { io: new IORedis(url), nr: createClient({ url }), cluster: false }
+    await conn.nr.connect()
     try {
-      out.push(table('single Redis', await benchTarget('single', client, [client]), 1), '')
+      out.push(table('single Redis', await benchTarget('single', conn, [conn.io]), 1), '')
     } finally {
-      client.disconnect()
+      await conn.nr.disconnect()
+      conn.io.disconnect()
     }
   }
   if (TARGETS.includes('cluster')) {
     const missing = missingRedis()
     if (missing) throw new Error(`cannot start a cluster: ${missing}`)
     const cluster = await startCluster()
-    const client = new IORedis.Cluster(cluster.nodes)
+    const conn = {
+      io: new IORedis.Cluster(cluster.nodes),
+      nr: createCluster({ rootNodes: cluster.nodes.map((n) => ({ url: `redis://${n.host}:${n.port}` })) }),
+      cluster: true,
+    }
+    conn.io.on('error', () => {})
+    conn.nr.on('error', () => {})
     try {
-      await new Promise((resolve, reject) => client.once('ready', resolve).once('error', reject))
-      const primaries = client.nodes('master')
-      client.nodeRedisCluster = createCluster({
-        rootNodes: cluster.nodes.map((n) => ({ url: `redis://${n.host}:${n.port}` })),
-      })
-      await client.nodeRedisCluster.connect()
+      await new Promise((resolve, reject) => conn.io.once('ready', resolve).once('error', reject))
+      await conn.nr.connect()
+      const primaries = conn.io.nodes('master')
       out.push(
-        table('local cluster (3 primaries, 3 replicas)', await benchTarget('cluster', client, primaries), 3),
+        table('local cluster (3 primaries, 3 replicas)', await benchTarget('cluster', conn, primaries), 3),
       )
     } finally {
-      if (client.nodeRedisCluster) await client.nodeRedisCluster.disconnect()
-      client.disconnect()
+      await conn.nr.disconnect()
+      conn.io.disconnect()
       cluster.stop()
     }
   }
