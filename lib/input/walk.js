@@ -54,14 +54,17 @@ function compileWalk(options = {}) {
     if (++nodes > maxNodes) throw new WalkLimitError(`larger than ${maxNodes} objects (or cyclic)`)
     let found = false
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) if (visit(value[i], depth + 1)) found = true
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i]
+        if (item !== null && typeof item === 'object' && visit(item, depth + 1)) found = true
+      }
       return found
     }
     const keys = Object.keys(value)
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]
       const child = value[key]
-      if (!isProhibited(key, allowDots)) {
+      if (key.charCodeAt(0) !== DOLLAR && (allowDots || key.indexOf('.') === -1)) {
         if (child !== null && typeof child === 'object' && visit(child, depth + 1)) found = true
         continue
       }
