@@ -155,3 +155,123 @@ test('the HS256 cracker finds the shipped secrets and agrees with node:crypto', 
   )
   assert.strictEqual(crackHs256(hs256({ alg: 'HS256' }, {}, 'secret'), { threads: 1 }).secret, 'secret')
 })
+
+test('every family is bounded in time, and sends nothing once its time is up', async () => {
+  const app = vulnerable.createApp()
+  let hits = 0
+  // Every answer takes 40 ms: the audit cannot finish in 400 ms.
+  const s = await serve((req, res) => {
+    hits++
+    setTimeout(() => app(req, res), 40)
+  })
+  try {
+    const result = await audit({ baseUrl: s.url, config: vulnerable.auditConfig, timeMs: 400 })
+    assert.ok(
+      result.checks.some((c) => c.status === 'skipped' && /ran out of time/.test(c.reason)),
+      JSON.stringify(result.checks),
+    )
+    const after = hits
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    assert.ok(hits - after <= 1, `${hits - after} requests arrived after the audit ended`)
+  } finally {
+    await s.close()
+  }
+})
+
+test('a base URL at the root or under a path prefix: requests stay under it, no doubled slash', async () => {
+  const express = require('express')
+  const outer = express()
+  const seen = []
+  outer.use((req, res, next) => {
+    seen.push(req.url)
+    next()
+  })
+  outer.use('/v1', vulnerable.createApp())
+  outer.use(vulnerable.createApp())
+  const s = await serve(outer)
+  try {
+    for (const [base, prefix] of [
+      [s.url, '/'],
+      [`${s.url}/`, '/'],
+      [`${s.url}/v1`, '/v1/'],
+      [`${s.url}/v1/`, '/v1/'],
+    ]) {
+      seen.length = 0
+      const result = await audit({ baseUrl: base, config: vulnerable.auditConfig, budget: 40 })
+      assert.ok(result.findings.some((f) => f.id === 'headers.hsts'))
+      // '//login' (from a root base URL) was a bug: every login went to a 404.
+      assert.deepStrictEqual(
+        seen.filter((u) => !u.startsWith(prefix) || u.includes('//')),
+        [],
+        base,
+      )
+    }
+  } finally {
+    await s.close()
+  }
+})
+
+test('routes from an OpenAPI 3 document, and a config from an .mjs module', async () => {
+  const { routesFromOpenApi, loadConfig } = require('../lib/audit/config')
+  const doc = {
+    openapi: '3.0.3',
+    paths: {
+      '/orders/{id}': { get: {} },
+      '/notes': {
+        post: {
+          requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Note' } } } },
+        },
+      },
+      '/login': {
+        post: {
+          requestBody: { content: { 'application/json': { example: { username: 'a', password: 'b' } } } },
+        },
+      },
+    },
+    components: {
+      schemas: {
+        Note: { type: 'object', properties: { text: { type: 'string' }, pinned: { type: 'boolean' } } },
+      },
+    },
+  }
+  assert.deepStrictEqual(await routesFromOpenApi(doc), [
+    { method: 'GET', path: '/orders/{id}', body: undefined },
+    { method: 'POST', path: '/notes', body: { text: 'rampart', pinned: true } },
+    { method: 'POST', path: '/login', body: { username: 'a', password: 'b' } },
+  ])
+  const dir = fs.mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'rampart-audit-'))
+  try {
+    const file = require('node:path').join(dir, 'rampart-audit.mjs')
+    fs.writeFileSync(
+      file,
+      "export default { routes: [{ method: 'get', path: '/x' }], skip: ['ratelimit'] }\n",
+    )
+    const config = await loadConfig(file)
+    assert.deepStrictEqual(config.routes, [{ method: 'GET', path: '/x', body: undefined }])
+    assert.deepStrictEqual(config.skip, ['ratelimit'])
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+})
+
+test('skip in the config: whole families or single checks', async () => {
+  const result = await audit({
+    app: vulnerable.createApp(),
+    config: {
+      ...vulnerable.auditConfig,
+      skip: ['ratelimit', 'jwt', 'bola', 'input', 'errors', 'cors.null-origin'],
+    },
+  })
+  const skipped = result.checks.filter((c) => c.reason === 'skipped by the config').map((c) => c.id)
+  assert.ok(
+    skipped.includes('ratelimit.bypass') &&
+      skipped.includes('jwt.alg-none') &&
+      skipped.includes('cors.null-origin'),
+  )
+  assert.ok(
+    !result.findings.some(
+      (f) => /^(ratelimit|jwt|bola|input|errors)\./.test(f.id) || f.id === 'cors.null-origin',
+    ),
+  )
+  assert.ok(result.findings.some((f) => f.id === 'cors.origin-reflected'))
+})

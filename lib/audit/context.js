@@ -76,9 +76,9 @@ function createContext({ client, config, routes, definitions, progress }) {
       if (authCache.has(token)) return authCache.get(token)
       const found = []
       for (const r of ctx.plainGets().slice(0, 8)) {
-        const anon = await client.request({ path: r.path, label: 'auth probe' })
+        const anon = await this.send({ path: r.path, label: 'auth probe' })
         if (anon.status !== 401 && anon.status !== 403) continue
-        const withToken = await client.request({ path: r.path, headers: bearer(token), label: 'auth probe' })
+        const withToken = await this.send({ path: r.path, headers: bearer(token), label: 'auth probe' })
         if (ok(withToken)) found.push({ ...r, baseline: withToken })
       }
       authCache.set(token, found)
@@ -88,32 +88,35 @@ function createContext({ client, config, routes, definitions, progress }) {
   return ctx
 }
 
-// Runs one family: a spent budget or a dead server ends it, and the checks it had not
-// reached say why.
+class OutOfTime extends Error {}
+
+// Runs one family: a spent budget, its time or a dead server ends it, and the checks it
+// had not reached say why. The family sends through its own `send`, which refuses once
+// its time is up, so a check still running in the background sends nothing more.
 async function runFamily(ctx, family, deadline) {
   const pending = () => family.definitions.filter((d) => ctx.checks.get(d.id).status === 'pending')
   for (const d of family.definitions) if (ctx.isSkippedByConfig(d.id)) ctx.skip(d.id, 'skipped by the config')
   if (pending().length === 0) return
   ctx.progress?.family(family.name)
+  let stopped = null
+  const fctx = Object.create(ctx)
+  fctx.send = (req) => (stopped ? Promise.reject(stopped) : ctx.send(req))
   let timer
   const timeout = new Promise((_, reject) => {
     timer = setTimeout(
-      () => reject(new Error(`the ${family.name} checks ran out of time`)),
+      () => reject((stopped = new OutOfTime(`the ${family.name} checks ran out of time`))),
       Math.max(1, deadline - Date.now()),
     )
   })
   try {
-    await Promise.race([family.run(ctx), timeout])
+    await Promise.race([family.run(fctx), timeout])
     for (const d of pending()) ctx.ran(d.id)
   } catch (err) {
-    // A spent budget, the family's time, or a request that failed after the API answered
-    // the first one (a timeout, a reset): the family stops and says why.
-    if (
-      !(err instanceof BudgetExceeded) &&
-      !(err instanceof ConnectionError) &&
-      !/ran out of time/.test(err.message)
-    )
+    // A request that failed after the API answered the first one (a timeout, a reset)
+    // ends the family too.
+    if (!(err instanceof BudgetExceeded || err instanceof ConnectionError || err instanceof OutOfTime))
       throw err
+    stopped = stopped || err
     for (const d of pending()) ctx.skip(d.id, err.message)
   } finally {
     clearTimeout(timer)
