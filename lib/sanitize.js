@@ -27,8 +27,9 @@ function toInput(dirty) {
 }
 
 function compileNormalized(normalized) {
+  const HtmlPolicy = native.HtmlPolicy // a missing addon throws its own error, unwrapped
   try {
-    return new native.HtmlPolicy(JSON.stringify(normalized))
+    return new HtmlPolicy(JSON.stringify(normalized))
   } catch (err) {
     throw new SanitizeOptionsError(String(err.message).replace(/^rampart\/sanitize: /, ''))
   }

@@ -6,7 +6,12 @@
 // directly (increment/get/decrement/resetKey/resetAll) works unchanged.
 const native = require('../native')
 
-const { rateHit, rateGet, rateLastUsed, rateLastReset } = native
+// Bound by the first MemoryStore, not at require: with no addon, the store's creation throws
+// the loader's error and `require('rampart')` still loads.
+let rateHit, rateGet, rateLastUsed, rateLastReset
+function bindNative() {
+  ;({ rateHit, rateGet, rateLastUsed, rateLastReset } = native)
+}
 // A store's native table is freed when its MemoryStore is garbage-collected.
 const freeNative = new FinalizationRegistry((id) => native.rateStoreDrop(id))
 
@@ -23,6 +28,7 @@ function nativeLimit(limit) {
 class MemoryStore {
   /** @param {{ maxKeys?: number }} [options] */
   constructor(options) {
+    if (rateHit === undefined) bindNative()
     const maxKeys = options && options.maxKeys !== undefined ? options.maxKeys : DEFAULT_MAX_KEYS
     if (!Number.isInteger(maxKeys) || maxKeys < 1 || maxKeys >= MAX_U32) {
       throw new TypeError(
