@@ -12,11 +12,33 @@ const { parseLimit, typeMatcher, charsetOf, hasBody, readBody } = require('./rea
 const { report } = require('../events')
 const { toDictionaryMode } = require('../dictionary-mode')
 
-const CODE_SYNTAX = 1
-const CODE_TOO_DEEP = 2
-const CODE_INVALID = 3
-const FLAG_PROTO = 16
-const CODE_UNKNOWN_ID = 255
+// What each body status code from Rust becomes here. The numbers come from Rust
+// (native.bodyStatusCodes()); a code Rust has and this table lacks fails json() at start-up.
+const OUTCOMES = {
+  ok: 'the body, parsed by JSON.parse',
+  syntax: "400 entity.parse.failed (JSON.parse's message)",
+  tooDeep: '400 entity.parse.failed (depth limit)',
+  invalid: 'ValidationError (the schema errors)',
+  unknownId: 'internal error (thrown)',
+}
+const FLAGS = new Set(['protoFlag', 'codeMask'])
+let codes = null
+
+/** The body status codes, read from Rust on the first json() made, then kept. */
+function statusTable() {
+  if (codes !== null) return codes
+  const table = native.bodyStatusCodes()
+  for (const name of Object.keys(table)) {
+    if (!FLAGS.has(name) && !Object.prototype.hasOwnProperty.call(OUTCOMES, name))
+      throw new Error(`rampart/validate: the native body code ${name} has no meaning here (addon mismatch)`)
+  }
+  for (const name of [...Object.keys(OUTCOMES), ...FLAGS]) {
+    if (!Number.isInteger(table[name]))
+      throw new Error(`rampart/validate: the native addon has no body code ${name} (addon mismatch)`)
+  }
+  codes = Object.freeze({ ...table })
+  return codes
+}
 const PROTO_ACTIONS = new Set(['error', 'remove', 'ignore'])
 const SCHEMA_OPTIONS = ['coerceTypes', 'removeAdditional', 'useDefaults', 'validateFormats', 'schemas']
 const KNOWN = new Set([
@@ -59,6 +81,9 @@ function createParser(options) {
   const matches = typeMatcher(opts.type === undefined ? 'application/json' : opts.type)
   const strictType = Boolean(opts.strictType) || opts.schema !== undefined
 
+  const { syntax, tooDeep, invalid, unknownId, protoFlag, codeMask } = statusTable()
+  const checkBodyById = native.checkBodyById
+  const scanBody = native.scanBody
   let check = null
   let mutating = false
   if (opts.schema !== undefined) {
@@ -93,32 +118,35 @@ function createParser(options) {
         )
       }
     }
-    const status = schemaId !== -1 ? native.checkBodyById(schemaId, buf, depth) : native.scanBody(buf, depth)
-    if (status === CODE_UNKNOWN_ID)
-      throw new Error('rampart/validate: internal error: schema id not registered')
-    const code = status & 15
-    if (code === CODE_SYNTAX) return parseFailure(buf)
-    if (code === CODE_TOO_DEEP) {
+    const status = schemaId !== -1 ? checkBodyById(schemaId, buf, depth) : scanBody(buf, depth)
+    if (status === unknownId) throw new Error('rampart/validate: internal error: schema id not registered')
+    const code = status & codeMask
+    if (code === syntax) return parseFailure(buf)
+    if (code === tooDeep) {
       return bodyError(400, 'entity.parse.failed', `JSON nesting exceeds the depth limit of ${depth}`, {
         body: undefined,
       })
     }
-    const proto = (status & FLAG_PROTO) !== 0
+    const proto = (status & protoFlag) !== 0
     if (proto && protoAction === 'error') {
+      if (code === invalid) native.takeBodyErrors()
       return bodyError(400, 'entity.parse.failed', 'Object contains forbidden prototype property')
     }
-    if (code === CODE_INVALID) {
-      return new ValidationError(toDetails('body', JSON.parse(native.takeBodyErrors())))
+    // 'remove' strips keys after Rust has judged the body: the schema must judge what is
+    // left, which is the object JavaScript builds (validated below).
+    const stripped = proto && protoAction === 'remove'
+    if (code === invalid) {
+      const errors = JSON.parse(native.takeBodyErrors())
+      if (!stripped) return new ValidationError(toDetails('body', errors))
     }
     const text = buf.toString('utf8')
     let body
     try {
-      body =
-        proto && protoAction === 'remove' ? JSON.parse(text, stripProto(reviver)) : JSON.parse(text, reviver)
+      body = stripped ? JSON.parse(text, stripProto(reviver)) : JSON.parse(text, reviver)
     } catch (err) {
       return parseFailure(buf, err.message)
     }
-    if (check !== null && schemaId === -1 && !check(body)) {
+    if (check !== null && (schemaId === -1 || stripped) && !check(body)) {
       return new ValidationError(toDetails('body', check.errors))
     }
     return { body }
@@ -230,4 +258,4 @@ function stripProto(reviver) {
   }
 }
 
-module.exports = { json, createParser }
+module.exports = { json, createParser, statusTable, OUTCOMES }

@@ -20,6 +20,42 @@ const BODY_INVALID: u32 = 3;
 const BODY_UNKNOWN_ID: u32 = 255;
 /// Set when a `__proto__` key or `constructor.prototype` was seen.
 const BODY_PROTO: u32 = 16;
+/// The code bits below the flags.
+const BODY_CODE_MASK: u32 = BODY_PROTO - 1;
+
+/// The `checkBodyById` / `scanBody` codes, for JavaScript to read once (lib/validate/json.js
+/// decodes them): one source for both languages.
+#[napi(object)]
+pub struct BodyStatusCodes {
+    /// The body is JSON (and valid for the schema).
+    pub ok: u32,
+    /// Not JSON, or not UTF-8.
+    pub syntax: u32,
+    /// Nested deeper than the limit.
+    pub too_deep: u32,
+    /// Valid JSON the schema rejects (errors from `takeBodyErrors()`).
+    pub invalid: u32,
+    /// The schema id is not registered (a caller bug, never input).
+    pub unknown_id: u32,
+    /// Flag added to a code when a `__proto__` key or `constructor.prototype` was seen.
+    pub proto_flag: u32,
+    /// Mask that keeps the code without its flags.
+    pub code_mask: u32,
+}
+
+/// The body status codes (see `BodyStatusCodes`).
+#[napi(catch_unwind)]
+pub fn body_status_codes() -> BodyStatusCodes {
+    BodyStatusCodes {
+        ok: BODY_OK,
+        syntax: BODY_SYNTAX,
+        too_deep: BODY_TOO_DEEP,
+        invalid: BODY_INVALID,
+        unknown_id: BODY_UNKNOWN_ID,
+        proto_flag: BODY_PROTO,
+        code_mask: BODY_CODE_MASK,
+    }
+}
 
 /// A compiled JSON Schema.
 #[napi]

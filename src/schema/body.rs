@@ -40,46 +40,36 @@ pub enum BodyOutcome {
 /// Checks a raw body; `schema` is optional.
 pub fn check_body(bytes: &[u8], schema: Option<&Schema>, limits: BodyLimits) -> BodyOutcome {
     let plan = schema.and_then(|s| s.plan.as_ref());
-    let schema = match (schema, plan) {
-        (None, _) => {
-            return match Plan::scan(bytes, limits.depth) {
-                Ok(scan) => BodyOutcome::Ok { proto: scan.proto },
-                Err(Stop::TooDeep) => BodyOutcome::TooDeep,
-                // The scan doubts numbers beyond 2^53 (valid JSON): the tree decides.
-                Err(Stop::Schema) => {
-                    match std::str::from_utf8(bytes).map(serde_json::from_str::<Value>) {
-                        Ok(Ok(value)) => match shape(&value, false) {
-                            (depth, _) if depth > limits.depth => BodyOutcome::TooDeep,
-                            (_, proto) => BodyOutcome::Ok { proto },
-                        },
-                        _ => BodyOutcome::Syntax,
-                    }
-                }
-                Err(Stop::Syntax) => BodyOutcome::Syntax,
-            };
-        }
-        (Some(schema), Some(plan)) => match plan.check(bytes, limits.depth) {
+    if let Some(plan) = plan {
+        match plan.check(bytes, limits.depth) {
             Ok(scan) => return BodyOutcome::Ok { proto: scan.proto },
             Err(Stop::Syntax) => return BodyOutcome::Syntax,
             Err(Stop::TooDeep) => return BodyOutcome::TooDeep,
             // The plan is unsure: the full validator decides, and reports.
-            Err(Stop::Schema) => schema,
-        },
-        // No plan: the tree is built once, and depth and keys are read from it.
-        (Some(schema), None) => schema,
+            Err(Stop::Schema) => {}
+        }
+    }
+    // Syntax, depth and prototype keys come from the bytes, with or without a schema: every
+    // occurrence counts, even of a key whose value a repeated key later replaces (the tree
+    // below keeps only the last, as JSON.parse does).
+    let proto = match Plan::scan(bytes, limits.depth) {
+        Ok(scan) => scan.proto,
+        Err(Stop::TooDeep) => return BodyOutcome::TooDeep,
+        // The scan asserts nothing about values, so anything else is not JSON.
+        Err(Stop::Syntax | Stop::Schema) => return BodyOutcome::Syntax,
+    };
+    let Some(schema) = schema else {
+        return BodyOutcome::Ok { proto };
     };
     let Ok(text) = std::str::from_utf8(bytes) else {
         return BodyOutcome::Syntax;
     };
-    let value: Value = match serde_json::from_str(text) {
+    let mut value: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) if e.to_string().contains("recursion limit") => return BodyOutcome::TooDeep,
         Err(_) => return BodyOutcome::Syntax,
     };
-    let (depth, proto) = shape(&value, false);
-    if depth > limits.depth {
-        return BodyOutcome::TooDeep;
-    }
+    as_javascript_reads(&mut value);
     // Without a plan most bodies are valid: the cheap yes/no first. After the plan doubted
     // the body it is most likely invalid: collect the errors directly.
     if plan.is_none() && schema.is_valid(&value) {
@@ -92,19 +82,23 @@ pub fn check_body(bytes: &[u8], schema: Option<&Schema>, limits: BodyLimits) -> 
     BodyOutcome::Invalid { proto, errors }
 }
 
-/// Nesting depth of a parsed value, and whether it holds prototype-pollution keys.
-fn shape(value: &Value, in_constructor: bool) -> (usize, bool) {
+/// Integers beyond 2^53 become the double `JSON.parse` makes of them, so the schema judges
+/// the value the app receives: `9007199254740993` is `9007199254740992` in JavaScript
+/// (otherwise `uniqueItems`, `const`, `not` or `multipleOf` could pass here and not there).
+/// Repeated keys already agree: serde_json keeps the last value, as `JSON.parse` does.
+fn as_javascript_reads(value: &mut Value) {
     match value {
-        Value::Array(items) => items.iter().fold((1, false), |(d, p), v| {
-            let (cd, cp) = shape(v, false);
-            (d.max(cd + 1), p || cp)
-        }),
-        Value::Object(map) => map.iter().fold((1, false), |(d, p), (k, v)| {
-            let bad = k == "__proto__" || (in_constructor && k == "prototype");
-            let (cd, cp) = shape(v, k == "constructor");
-            (d.max(cd + 1), p || bad || cp)
-        }),
-        _ => (0, false),
+        Value::Number(n) if !n.is_f64() => {
+            let x = n.as_f64().unwrap_or(0.0);
+            if x.abs() >= super::plan::EXACT_F64 {
+                if let Some(js) = serde_json::Number::from_f64(x) {
+                    *n = js;
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(as_javascript_reads),
+        Value::Object(map) => map.values_mut().for_each(as_javascript_reads),
+        _ => {}
     }
 }
 
@@ -197,6 +191,74 @@ mod tests {
             check_body(b"{\"n\":-90071992547409930}", Some(&s), LIMITS),
             BodyOutcome::Invalid { .. }
         ));
+    }
+
+    #[test]
+    fn big_integers_are_judged_as_the_double_javascript_makes() {
+        // Was: 9007199254740993 stayed exact here while JSON.parse rounds it to
+        // 9007199254740992, so these bodies passed the schema and not in JavaScript.
+        let unique = schema(json!({"type": "array", "uniqueItems": true}));
+        assert!(matches!(
+            check_body(
+                b"[9007199254740992,9007199254740993]",
+                Some(&unique),
+                LIMITS
+            ),
+            BodyOutcome::Invalid { .. }
+        ));
+        let not = schema(json!({"properties": {"n": {"not": {"const": 9007199254740992u64}}}}));
+        assert!(matches!(
+            check_body(br#"{"n":9007199254740993}"#, Some(&not), LIMITS),
+            BodyOutcome::Invalid { .. }
+        ));
+        let exact = schema(json!({"properties": {"n": {"const": 9007199254740992u64}}}));
+        assert_eq!(
+            check_body(br#"{"n":9007199254740993}"#, Some(&exact), LIMITS),
+            BodyOutcome::Ok { proto: false }
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_is_judged_by_its_last_value_as_json_parse_keeps_it() {
+        let role = schema(json!({"properties": {"role": {"enum": ["user"]}}}));
+        let unplanned = schema(json!({"properties": {"role": {"anyOf": [{"enum": ["user"]}]}}}));
+        for s in [&role, &unplanned] {
+            assert!(matches!(
+                check_body(br#"{"role":"user","role":"admin"}"#, Some(s), LIMITS),
+                BodyOutcome::Invalid { .. }
+            ));
+            assert_eq!(
+                check_body(br#"{"role":"admin","role":"user"}"#, Some(s), LIMITS),
+                BodyOutcome::Ok { proto: false }
+            );
+        }
+        let two = schema(json!({"minProperties": 2}));
+        assert!(matches!(
+            check_body(br#"{"a":1,"a":2}"#, Some(&two), LIMITS),
+            BodyOutcome::Invalid { .. }
+        ));
+    }
+
+    #[test]
+    fn a_prototype_key_counts_even_where_a_repeated_key_replaces_it() {
+        // Was: with a schema the plan stopped early and the tree (last value wins) hid the
+        // key, so protoAction 'error' let through with a schema what it refused without.
+        let body = br#"{"a":{"__proto__":1},"a":2}"#;
+        assert_eq!(
+            check_body(body, None, LIMITS),
+            BodyOutcome::Ok { proto: true }
+        );
+        let s = schema(json!({"properties": {"a": {"const": 2}}}));
+        assert!(s.has_fast_path());
+        assert_eq!(
+            check_body(body, Some(&s), LIMITS),
+            BodyOutcome::Ok { proto: true }
+        );
+        let unplanned = schema(json!({"properties": {"a": {"anyOf": [{"const": 2}]}}}));
+        assert_eq!(
+            check_body(body, Some(&unplanned), LIMITS),
+            BodyOutcome::Ok { proto: true }
+        );
     }
 
     #[test]

@@ -83,8 +83,14 @@ impl NodeSeed<'_, '_> {
     fn number<E: serde::de::Error>(self, x: f64, integer: bool) -> Result<(), E> {
         let n = self.node;
         let bits = if integer { INT | NUM } else { NUM };
+        // Beyond 2^53 an f64 comparison may be off by one: doubt only where one is made.
+        let compared = n.minimum.is_some()
+            || n.maximum.is_some()
+            || n.ex_minimum.is_some()
+            || n.ex_maximum.is_some()
+            || n.choices.is_some();
         if n.types & bits == 0
-            || x.abs() > EXACT_F64
+            || (compared && x.abs() > EXACT_F64)
             || n.minimum.is_some_and(|m| x < m)
             || n.maximum.is_some_and(|m| x > m)
             || n.ex_minimum.is_some_and(|m| x <= m)
@@ -221,9 +227,21 @@ impl<'de> Visitor<'de> for NodeSeed<'_, '_> {
         }
         let mut seen: u64 = 0;
         let mut count: u64 = 0;
+        // A repeated key is one property to JSON.parse (the last value wins), so
+        // minProperties counts distinct keys; every occurrence's value is still checked, so
+        // the one JavaScript keeps has passed. Only kept when minProperties needs it.
+        let mut distinct: Option<std::collections::HashSet<Box<str>>> =
+            n.min_props.map(|_| Default::default());
         while let Some(key) = map.next_key_seed(KeySeed)? {
-            count += 1;
             let name: &str = &key;
+            match distinct.as_mut() {
+                Some(set) => {
+                    if set.insert(name.into()) {
+                        count += 1;
+                    }
+                }
+                None => count += 1,
+            }
             if name == "__proto__" || (self.constructor && name == "prototype") {
                 self.ctx.proto = true;
             }
@@ -390,6 +408,24 @@ mod tests {
                 .proto
         );
         assert!(Plan::scan(br#"{"\u005f_proto__":1}"#, 64).unwrap().proto);
+    }
+
+    #[test]
+    fn a_repeated_key_counts_once_for_min_properties() {
+        // Was: `{"a":1,"a":1}` passed minProperties 2 in the plan, while JSON.parse (and
+        // the full validator) see one property.
+        let p = plan(json!({"minProperties": 2}));
+        assert_eq!(p.check(br#"{"a":1,"a":1}"#, 64), Err(Stop::Schema));
+        assert!(p.check(br#"{"a":1,"b":1}"#, 64).is_ok());
+        // Every occurrence is checked, so the value JavaScript keeps (the last) has passed.
+        let p = plan(json!({"properties": {"role": {"enum": ["user"]}}}));
+        assert_eq!(
+            p.check(br#"{"role":"user","role":"admin"}"#, 64),
+            Err(Stop::Schema)
+        );
+        // maxProperties counts every occurrence: it may doubt, never wrongly accept.
+        let p = plan(json!({"maxProperties": 1}));
+        assert_eq!(p.check(br#"{"a":1,"a":2}"#, 64), Err(Stop::Schema));
     }
 
     #[test]
