@@ -17,6 +17,8 @@ export const {
   xPermittedCrossDomainPolicies,
   xPoweredBy,
   xXssProtection,
+  permissionsPolicy,
+  reportingEndpoints,
   dnsPrefetchControl,
   xssFilter,
   permittedCrossDomainPolicies,
