@@ -229,6 +229,19 @@ test('prefix, the default registry, and stop() removes the metrics and the taps'
   assert.equal(events.listenerCount('*'), 0, 'the public stream never had a listener')
 })
 
+test('report() stays free when nothing listens or taps: no event is even built', (t) => {
+  const { report } = require('../lib/events')
+  const now = t.mock.method(Date, 'now')
+  report('auth.failed', { ip: '192.0.2.1' }, 'x')
+  assert.equal(now.mock.callCount(), 0)
+  const m = metrics({ registry: new client.Registry() })
+  report('auth.failed', { ip: '192.0.2.1' }, 'x')
+  assert.equal(now.mock.callCount(), 1, 'with metrics on, the event is built')
+  m.stop()
+  report('auth.failed', { ip: '192.0.2.1' }, 'x')
+  assert.equal(now.mock.callCount(), 1)
+})
+
 test('bad options fail at start-up', () => {
   assert.throws(() => metrics({ regsitry: new client.Registry() }), /unknown option regsitry/)
   assert.throws(() => metrics({ prefix: 'a-b' }), /prefix must match/)
