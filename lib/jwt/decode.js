@@ -31,6 +31,31 @@ function decodeHeader(token) {
   return header === null ? null : { ...header }
 }
 
+/**
+ * The payload of `token` from its JSON text, as both verify and decode read it (one rule,
+ * so they can never disagree): a JSON object or array as that value; text that is not JSON
+ * as the text itself (jsonwebtoken's tokens signed over a string), except when it looks
+ * like an object (`{`), when the header says `typ: 'JWT'`, or with `json` — then
+ * `undefined`, which refuses the token.
+ */
+function readPayload(text, token, json) {
+  if (text.charCodeAt(0) === 123 /* { */) {
+    try {
+      return JSON.parse(text)
+    } catch {
+      return undefined
+    }
+  }
+  try {
+    const value = JSON.parse(text)
+    return value !== null && typeof value === 'object' ? value : text
+  } catch {
+    if (json) return undefined
+    const header = decodeHeader(token)
+    return header !== null && header.typ === 'JWT' ? undefined : text
+  }
+}
+
 /** jsonwebtoken.decode: the payload (or `{ header, payload, signature }`), unverified. */
 function decode(token, options) {
   const o = options || EMPTY
@@ -40,15 +65,9 @@ function decode(token, options) {
   if (parts[2] !== '' && !SEGMENT.test(parts[2])) return null
   const header = decodeHeader(token)
   if (header === null) return null
-  const text = Buffer.from(parts[1], 'base64url').toString('utf8')
-  let payload = text
-  try {
-    const value = JSON.parse(text)
-    if (value !== null && typeof value === 'object') payload = value
-  } catch {
-    if (header.typ === 'JWT' || o.json) return null
-  }
+  const payload = readPayload(Buffer.from(parts[1], 'base64url').toString('utf8'), token, o.json)
+  if (payload === undefined) return null
   return o.complete ? { header, payload, signature: parts[2] } : payload
 }
 
-module.exports = { decode, decodeHeader }
+module.exports = { decode, decodeHeader, readPayload }

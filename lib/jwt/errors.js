@@ -49,37 +49,10 @@ class ForbiddenError extends Error {
   }
 }
 
-// Status numbers from the native core (src/jwt/status.rs) → jsonwebtoken's messages.
-const STATUS_MESSAGES = [
-  undefined,
-  'jwt malformed',
-  'invalid token',
-  'invalid algorithm',
-  'invalid signature',
-  'jwt signature is required',
-  'jwt has a critical header parameter (crit) that rampart does not implement',
-  'jwt too long',
-  'invalid token',
-  'signing failed',
-]
-const STATUS = {
-  MALFORMED: 1,
-  INVALID_TOKEN: 2,
-  INVALID_ALGORITHM: 3,
-  INVALID_SIGNATURE: 4,
-  SIGNATURE_REQUIRED: 5,
-  UNSUPPORTED_CRIT: 6,
-  TOO_LONG: 7,
-  INVALID_PAYLOAD: 8,
-  SIGN_FAILED: 9,
-}
-
 module.exports = {
   JsonWebTokenError,
   TokenExpiredError,
   NotBeforeError,
   UnauthorizedError,
   ForbiddenError,
-  STATUS,
-  STATUS_MESSAGES,
 }

@@ -33,6 +33,40 @@ function checkJwksUri(uri) {
   )
 }
 
+const TOO_LARGE = 'the JWKS document is larger than 1 MiB'
+
+/**
+ * The response body as text, read chunk by chunk and abandoned (the request aborted) the
+ * moment it passes MAX_JWKS_BYTES, so a huge or endless body never sits in memory.
+ */
+async function readCapped(response, controller) {
+  const declared = Number(response.headers && response.headers.get('content-length'))
+  if (declared > MAX_JWKS_BYTES) {
+    controller.abort()
+    throw new Error(TOO_LARGE)
+  }
+  if (!response.body || typeof response.body.getReader !== 'function') {
+    const text = await response.text() // a user-supplied fetch without a stream body
+    if (Buffer.byteLength(text) > MAX_JWKS_BYTES) throw new Error(TOO_LARGE)
+    return text
+  }
+  const reader = response.body.getReader()
+  const chunks = []
+  let size = 0
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > MAX_JWKS_BYTES) {
+      controller.abort()
+      reader.cancel().catch(() => {})
+      throw new Error(TOO_LARGE)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
+}
+
 class JwksClient {
   constructor(uri, options = {}) {
     this.url = checkJwksUri(uri)
@@ -72,14 +106,15 @@ class JwksClient {
   }
 
   async download() {
+    // Aborted on the timeout, or as soon as the body passes the size cap.
+    const controller = new AbortController()
     const response = await this.fetchImpl(this.url.href, {
       redirect: 'error',
       headers: { accept: 'application/json' },
-      signal: AbortSignal.timeout(this.timeout),
+      signal: AbortSignal.any([controller.signal, AbortSignal.timeout(this.timeout)]),
     })
     if (!response.ok) throw new Error(`the JWKS endpoint answered ${response.status}`)
-    const text = await response.text()
-    if (text.length > MAX_JWKS_BYTES) throw new Error('the JWKS document is larger than 1 MiB')
+    const text = await readCapped(response, controller)
     const jwks = JSON.parse(text)
     if (!jwks || !Array.isArray(jwks.keys)) throw new Error('the JWKS document has no "keys" array')
     return jwks
@@ -121,4 +156,4 @@ class JwksClient {
   }
 }
 
-module.exports = { JwksClient, checkJwksUri, isLoopback }
+module.exports = { JwksClient, checkJwksUri, isLoopback, MAX_JWKS_BYTES }

@@ -8,30 +8,10 @@
 const crypto = require('node:crypto')
 const native = require('../native')
 const { JsonWebTokenError } = require('./errors')
+const { tables } = require('./tables')
 
-const ALGS = [
-  'HS256',
-  'HS384',
-  'HS512',
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-]
-const ALG_INDEX = Object.create(null)
-ALGS.forEach((name, i) => (ALG_INDEX[name] = i))
-const HS = 0b111
-const RS = 0b111 << 3
-const PS = 0b111 << 6
 const HMAC_MIN_BYTES = [32, 48, 64] // RFC 7518 §3.2: at least the hash output
 
-const KIND = { rsa: 1, 'ec-P-256': 2, 'ec-P-384': 3, 'ec-P-521': 4, ed25519: 5 }
 const CURVES = {
   prime256v1: 'P-256',
   'P-256': 'P-256',
@@ -43,6 +23,7 @@ const CURVES = {
 
 /** Bit mask of the names in `algorithms` (unknown names and 'none' add nothing). */
 function algMask(algorithms) {
+  const { ALG_INDEX } = tables()
   let mask = 0
   for (let i = 0; i < algorithms.length; i++) {
     const index = ALG_INDEX[algorithms[i]]
@@ -105,6 +86,7 @@ function publicJwk(jwk) {
 }
 
 function asymmetricKind(ko) {
+  const { KIND } = tables()
   const type = ko.asymmetricKeyType
   if (type === 'rsa' || type === 'rsa-pss') return KIND.rsa
   if (type === 'ed25519') return KIND.ed25519
@@ -152,6 +134,7 @@ function derItems(der, offset, end = der.length) {
 }
 
 function hmacMask(bytes, allowInsecure) {
+  const { HS } = tables()
   if (allowInsecure) return bytes > 0 ? HS : 0
   let mask = 0
   for (let i = 0; i < 3; i++) if (bytes >= HMAC_MIN_BYTES[i]) mask |= 1 << i
@@ -174,11 +157,13 @@ function sizePolicy(entry, allowInsecure) {
 }
 
 function familyOf(kind) {
+  const { KIND } = tables()
   return kind === KIND.rsa ? 'rsa' : kind === KIND.ed25519 ? 'ed25519' : 'ec'
 }
 
 /** A native verify key for a KeyObject, with its algorithm mask. */
 function buildVerifyKey(ko, allowInsecure, jwkAlg) {
+  const { HS, RS, PS, KIND } = tables()
   let entry
   if (ko.type === 'secret') {
     const bytes = ko.export()
@@ -213,6 +198,7 @@ function buildVerifyKey(ko, allowInsecure, jwkAlg) {
 
 /** A native sign key for a KeyObject. */
 function buildSignKey(ko, allowInsecure) {
+  const { HS, PS, KIND } = tables()
   let entry
   if (ko.type === 'secret') {
     const bytes = ko.export()
@@ -225,8 +211,8 @@ function buildSignKey(ko, allowInsecure) {
     const bits = kind === KIND.rsa ? ko.asymmetricKeyDetails && ko.asymmetricKeyDetails.modulusLength : 0
     if (kind === KIND.rsa && bits < 2048) {
       // The backend signs with RSA keys of 2048 bits and more only.
-      entry = { family: 'rsa', bits, native: null, mask: 0 }
-      entry.weak = allowInsecureMessage(bits, allowInsecure)
+      entry = { family: 'rsa', bits, native: null, mask: 0, neverSigns: allowInsecure }
+      entry.weak = weakRsaSignMessage(bits, allowInsecure)
       return entry
     }
     let nativeKey
@@ -244,9 +230,12 @@ function buildSignKey(ko, allowInsecure) {
   return sizePolicy(entry, allowInsecure)
 }
 
-function allowInsecureMessage(bits, allowInsecure) {
+// Why an RSA key under 2048 bits cannot sign. With allowInsecureKeySizes: true the user
+// asked for it, so jsonwebtoken's "minimum key size" would say the opposite of what
+// happened: say that rampart never does it, and why.
+function weakRsaSignMessage(bits, allowInsecure) {
   return allowInsecure
-    ? `the RSA key is ${bits} bits; rampart's crypto backend cannot sign with RSA keys under 2048 bits`
+    ? `rampart never signs with RSA keys under 2048 bits, even with allowInsecureKeySizes: true (this key is ${bits} bits): such keys can be factored and their signatures forged (NIST SP 800-131A disallows them for signing), and the crypto backend (aws-lc) refuses them. allowInsecureKeySizes only lets verify accept tokens from such keys; sign with an RSA key of 2048 bits or more, or an EC or Ed25519 key`
     : `secretOrPrivateKey has a minimum key size of 2048 bits (this key is ${bits} bits)`
 }
 
@@ -270,11 +259,6 @@ function buildKeySet(jwks, allowInsecure) {
 }
 
 module.exports = {
-  ALGS,
-  ALG_INDEX,
-  HS,
-  RS,
-  PS,
   algMask,
   keyError,
   toKeyObject,

@@ -4,7 +4,8 @@
 // read the header, one verify, set req.user, next().
 const { algMask } = require('./keys')
 const { verifyKeyFor } = require('./key-cache')
-const { verifyWith, checkVerifyOptions } = require('./verify')
+const { verifySigned, completeToken, checkVerifyOptions, DEFAULT_MAX_TOKEN_LENGTH } = require('./verify')
+const { checkClaims } = require('./claims')
 const { decode, decodeHeader } = require('./decode')
 const { isThenable, setPath } = require('./util')
 const { unless } = require('./unless')
@@ -144,12 +145,34 @@ function jwtAuth(options) {
     }
   }
 
-  // After the token is verified: isRevoked, then set the request property.
+  const maxLen = vo.maxTokenLength || DEFAULT_MAX_TOKEN_LENGTH
+  // The claims still checked when onExpired lets an expired token through: everything
+  // but the expiry (express-jwt checks none of them, since jsonwebtoken stops at exp).
+  const afterExpired = Object.freeze({ ...vo, ignoreExpiration: true, maxAge: undefined })
+
+  // One reading per token: the payload the native core verified is the one object that
+  // the claims, isRevoked and req[requestProperty] see; nothing parses the token again.
+  function check(req, next, token, entry) {
+    let payload
+    try {
+      payload = verifySigned(token, entry, maxLen, optionMask)
+      checkClaims(payload, vo, vo.clockTimestamp || Math.floor(Date.now() / 1000))
+    } catch (err) {
+      if (err instanceof TokenExpiredError && onExpired !== undefined) {
+        return expired(req, next, token, payload, err)
+      }
+      return rejected(req, next, err)
+    }
+    accept(req, next, token, payload)
+  }
+
+  // After the token is verified: isRevoked (given that verified token), then set the
+  // request property.
   function accept(req, next, token, payload) {
     if (isRevoked !== undefined) {
       let revoked
       try {
-        revoked = isRevoked(req, decode(token, { complete: true }))
+        revoked = isRevoked(req, completeToken(token, payload))
       } catch (err) {
         return next(err)
       }
@@ -169,20 +192,25 @@ function jwtAuth(options) {
     next()
   }
 
-  function rejected(req, next, token, err) {
-    const wrapped = new UnauthorizedError('invalid_token', err)
-    if (err instanceof TokenExpiredError && onExpired !== undefined) {
-      // express-jwt: onExpired may throw to refuse, or return to let the request through.
-      Promise.resolve()
-        .then(() => onExpired(req, wrapped))
-        .then(() => {
-          const decoded = decode(token)
-          accept(req, next, token, decoded)
-        }, next)
-      return
-    }
+  function rejected(req, next, err) {
     report('auth.failed', req, `invalid_token: ${err.message}`)
-    next(wrapped)
+    next(new UnauthorizedError('invalid_token', err))
+  }
+
+  // express-jwt: `await onExpired(req, err)`; a throw refuses the request with what was
+  // thrown, a return lets it through (isRevoked still runs). The signature was verified.
+  function expired(req, next, token, payload, err) {
+    const wrapped = new UnauthorizedError('invalid_token', err)
+    Promise.resolve()
+      .then(() => onExpired(req, wrapped))
+      .then(() => {
+        try {
+          checkClaims(payload, afterExpired, vo.clockTimestamp || Math.floor(Date.now() / 1000))
+        } catch (e) {
+          return rejected(req, next, e)
+        }
+        accept(req, next, token, payload)
+      }, next)
   }
 
   // Verification with a key that is only known per request (secret function or JWKS).
@@ -202,17 +230,10 @@ function jwtAuth(options) {
       return rejected(
         req,
         next,
-        token,
         err instanceof JsonWebTokenError ? err : new JsonWebTokenError(err.message, err),
       )
     }
-    let payload
-    try {
-      payload = verifyWith(token, entry, vo, optionMask)
-    } catch (err) {
-      return rejected(req, next, token, err)
-    }
-    accept(req, next, token, payload)
+    check(req, next, token, entry)
   }
 
   function withToken(req, next, token) {
@@ -224,13 +245,7 @@ function jwtAuth(options) {
       verifyAsync(req, next, token).catch(next)
       return
     }
-    let payload
-    try {
-      payload = verifyWith(token, staticEntry, vo, optionMask)
-    } catch (err) {
-      return rejected(req, next, token, err)
-    }
-    accept(req, next, token, payload)
+    check(req, next, token, staticEntry)
   }
 
   const middleware = function jwtAuthMiddleware(req, res, next) {
@@ -253,7 +268,9 @@ function jwtAuth(options) {
       }
       return withToken(req, next, token)
     }
-    const authorization = headers.authorization
+    // As express-jwt: a capitalised `Authorization` key (lambda adapters build such header
+    // objects) is read first when present.
+    const authorization = 'Authorization' in headers ? headers.Authorization : headers.authorization
     if (authorization) {
       const space = authorization.indexOf(' ')
       if (space < 0 || authorization.indexOf(' ', space + 1) >= 0) {

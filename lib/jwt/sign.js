@@ -3,10 +3,9 @@
 // header and payload JSON (base64url, the default headers encoded once); the native core
 // adds the signature.
 const native = require('../native')
-const { ALGS, ALG_INDEX, HS } = require('./keys')
 const { signKeyFor } = require('./key-cache')
 const { timespan } = require('./ms')
-const { STATUS_MESSAGES } = require('./errors')
+const { tables, statusMessage } = require('./tables')
 
 const EMPTY = Object.freeze({})
 
@@ -21,7 +20,7 @@ const SIGN_OPTIONS = {
   ],
   audience: [(v) => typeof v === 'string' || Array.isArray(v), '"audience" must be a string or array'],
   algorithm: [
-    (v) => ALG_INDEX[v] !== undefined || v === 'none',
+    (v) => tables().ALG_INDEX[v] !== undefined || v === 'none',
     '"algorithm" must be a valid string enum value',
   ],
   header: [isPlainObject, '"header" must be an object'],
@@ -64,12 +63,13 @@ function validateSignOptions(options) {
 function defaultAlgorithm(entry) {
   if (entry.family === 'rsa') return 'RS256'
   if (entry.family === 'ed25519') return 'EdDSA'
-  if (entry.family === 'ec') return ALGS[31 - Math.clz32(entry.mask)]
+  if (entry.family === 'ec') return tables().ALGS[31 - Math.clz32(entry.mask)]
   return 'HS256'
 }
 
 function keyMismatch(alg, index, entry) {
   const bit = 1 << index
+  const { HS } = tables()
   if (entry.family === 'secret' && !(bit & HS)) {
     return `secretOrPrivateKey must be an asymmetric key when using ${alg}`
   }
@@ -77,7 +77,7 @@ function keyMismatch(alg, index, entry) {
     return `secretOrPrivateKey must be a symmetric key when using ${alg}`
   }
   if (entry.family === 'rsa' && entry.weak) {
-    return `secretOrPrivateKey has a minimum key size of 2048 bits for ${alg}`
+    return entry.neverSigns ? entry.weak : `secretOrPrivateKey has a minimum key size of 2048 bits for ${alg}`
   }
   if (entry.family === 'secret') {
     return (
@@ -99,8 +99,13 @@ function encodeHeader(header) {
   }
   return b64
 }
-// The default header of each algorithm, encoded once.
-const DEFAULT_HEADERS = ALGS.map((alg) => encodeHeader({ alg, typ: 'JWT' }))
+// The default header of each algorithm, encoded once (on first use: the names come from
+// the native tables).
+let defaultHeaders = null
+function defaultHeader(index) {
+  if (defaultHeaders === null) defaultHeaders = tables().ALGS.map((alg) => encodeHeader({ alg, typ: 'JWT' }))
+  return defaultHeaders[index]
+}
 
 /** Builds and signs a token with a resolved key entry (jsonwebtoken.sign's semantics). */
 function signWith(payload, entry, options, validated) {
@@ -111,7 +116,7 @@ function signWith(payload, entry, options, validated) {
   if (alg === 'none') {
     throw new Error('rampart never signs with "none": use HS256 with a strong secret, or a key pair')
   }
-  const index = ALG_INDEX[alg]
+  const index = tables().ALG_INDEX[alg]
   if (index === undefined) throw new Error('"algorithm" must be a valid string enum value')
   if (entry.mask === 0 && entry.family === 'secret') throw new Error(entry.weak)
   if (!(entry.mask & (1 << index))) throw new Error(keyMismatch(alg, index, entry))
@@ -169,7 +174,7 @@ function signWith(payload, entry, options, validated) {
   const header =
     options.header === undefined && options.keyid === undefined
       ? isObject
-        ? DEFAULT_HEADERS[index]
+        ? defaultHeader(index)
         : encodeHeader({ alg })
       : encodeHeader(
           Object.assign({ alg, typ: isObject ? 'JWT' : undefined, kid: options.keyid }, options.header),
@@ -182,7 +187,7 @@ function signWith(payload, entry, options, validated) {
       ).toString('base64url')
   const input = header + '.' + body
   const signature = native.jwtSign(entry.native, input, index)
-  if (typeof signature === 'number') throw new Error(STATUS_MESSAGES[signature] || 'signing failed')
+  if (typeof signature === 'number') throw new Error(statusMessage(signature))
   return input + '.' + signature
 }
 
@@ -220,7 +225,8 @@ function createSigner(options) {
   const alg = o.algorithm || defaultAlgorithm(entry)
   if (alg === 'none') throw new Error('rampart never signs with "none"')
   if (entry.mask === 0 && entry.weak) throw new Error(entry.weak)
-  if (!(entry.mask & (1 << ALG_INDEX[alg]))) throw new Error(keyMismatch(alg, ALG_INDEX[alg], entry))
+  const index = tables().ALG_INDEX[alg]
+  if (!(entry.mask & (1 << index))) throw new Error(keyMismatch(alg, index, entry))
   const bound = Object.freeze({ ...o, algorithm: alg })
   return (payload) => signWith(payload, entry, bound, true)
 }

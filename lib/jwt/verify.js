@@ -4,32 +4,15 @@
 // and signature, in that order; it returns the payload's JSON text or a status number),
 // one JSON.parse and the claim checks.
 const native = require('../native')
-const { algMask, ALG_INDEX, HS } = require('./keys')
+const { algMask } = require('./keys')
 const { verifyKeyFor } = require('./key-cache')
 const { checkClaims, validWindow } = require('./claims')
-const { decodeHeader } = require('./decode')
-const { JsonWebTokenError, STATUS, STATUS_MESSAGES } = require('./errors')
+const { decodeHeader, readPayload } = require('./decode')
+const { JsonWebTokenError } = require('./errors')
+const { tables, statusMessage } = require('./tables')
 
 const DEFAULT_MAX_TOKEN_LENGTH = 8192
 const EMPTY = Object.freeze({})
-
-function parsePayload(text) {
-  // A JSON object is the common case; a non-JSON or non-object payload is returned as
-  // its text, as jsonwebtoken does for tokens signed over a string.
-  if (text.charCodeAt(0) === 123 /* { */) {
-    try {
-      return JSON.parse(text)
-    } catch {
-      throw new JsonWebTokenError('invalid token')
-    }
-  }
-  try {
-    const value = JSON.parse(text)
-    return value !== null && typeof value === 'object' ? value : text
-  } catch {
-    return text
-  }
-}
 
 function checkVerifyOptions(o) {
   if (o.clockTimestamp !== undefined && typeof o.clockTimestamp !== 'number') {
@@ -47,6 +30,7 @@ function checkVerifyOptions(o) {
 }
 
 function statusError(status, token, entry) {
+  const { STATUS, ALG_INDEX, HS } = tables()
   if (status === STATUS.INVALID_ALGORITHM) {
     const header = decodeHeader(token)
     const index = header && ALG_INDEX[header.alg]
@@ -59,7 +43,7 @@ function statusError(status, token, entry) {
       }
     }
   }
-  return new JsonWebTokenError(STATUS_MESSAGES[status] || 'invalid token')
+  return new JsonWebTokenError(statusMessage(status))
 }
 
 /** A key from a JWK Set: by the token's kid, or the only key that fits when there is no kid. */
@@ -75,7 +59,7 @@ function selectFromSet(set, token) {
     }
     return entry
   }
-  const index = ALG_INDEX[header.alg]
+  const index = tables().ALG_INDEX[header.alg]
   const fits = index === undefined ? [] : set.list.filter((entry) => entry.mask & (1 << index))
   if (set.list.length === 1) return set.list[0]
   if (fits.length === 1) return fits[0]
@@ -94,24 +78,36 @@ function checkToken(token, maxLen) {
   }
 }
 
-/** The core of verify: `entry` from verifyKeyFor, options checked, `optionMask` or -1. */
-function verifyWith(token, entry, o, optionMask) {
-  const maxLen = o.maxTokenLength || DEFAULT_MAX_TOKEN_LENGTH
+/**
+ * The signature half of verify: structure, header, algorithm and signature in one native
+ * call, which reads the token string once (a character outside ASCII refuses it), then
+ * the payload parsed once. Everything later (claims, isRevoked, req.auth) gets this value.
+ */
+function verifySigned(token, entry, maxLen, optionMask) {
   checkToken(token, maxLen)
   if (entry.set === true) entry = selectFromSet(entry, token)
   if (entry.mask === 0) throw new JsonWebTokenError(entry.weak)
   const result = native.jwtVerify(entry.native, token, entry.mask & optionMask, maxLen)
   if (typeof result === 'number') throw statusError(result, token, entry)
-  const payload = parsePayload(result)
-  checkClaims(payload, o, o.clockTimestamp || Math.floor(Date.now() / 1000))
-  if (o.complete) {
-    return {
-      header: decodeHeader(token),
-      payload,
-      signature: token.slice(token.lastIndexOf('.') + 1),
-    }
-  }
+  const payload = readPayload(result, token, false)
+  if (payload === undefined) throw new JsonWebTokenError('invalid token')
   return payload
+}
+
+/** A verified token in jsonwebtoken's complete form, around the payload verify read. */
+function completeToken(token, payload) {
+  return {
+    header: decodeHeader(token),
+    payload,
+    signature: token.slice(token.lastIndexOf('.') + 1),
+  }
+}
+
+/** The core of verify: `entry` from verifyKeyFor, options checked, `optionMask` or -1. */
+function verifyWith(token, entry, o, optionMask) {
+  const payload = verifySigned(token, entry, o.maxTokenLength || DEFAULT_MAX_TOKEN_LENGTH, optionMask)
+  checkClaims(payload, o, o.clockTimestamp || Math.floor(Date.now() / 1000))
+  return o.complete ? completeToken(token, payload) : payload
 }
 
 function verifySync(token, key, o) {
@@ -212,4 +208,12 @@ function createVerifier(options) {
   }
 }
 
-module.exports = { verify, createVerifier, verifyWith, checkVerifyOptions, DEFAULT_MAX_TOKEN_LENGTH }
+module.exports = {
+  verify,
+  createVerifier,
+  verifyWith,
+  verifySigned,
+  completeToken,
+  checkVerifyOptions,
+  DEFAULT_MAX_TOKEN_LENGTH,
+}

@@ -38,8 +38,12 @@ pub const ALL: [Alg; 13] = [
 
 /// The HMAC family.
 pub const HMAC_MASK: u32 = 0b111;
+/// RSASSA-PKCS1-v1_5 (RS*).
+pub const PKCS1_MASK: u32 = 0b111 << 3;
+/// RSASSA-PSS (PS*).
+pub const PSS_MASK: u32 = 0b111 << 6;
 /// RSASSA-PKCS1-v1_5 and RSASSA-PSS.
-pub const RSA_MASK: u32 = 0b111_111 << 3;
+pub const RSA_MASK: u32 = PKCS1_MASK | PSS_MASK;
 
 impl Alg {
     /// Parses an exact, case-sensitive JWS `alg` name. `none` and unknown names give `None`.
@@ -117,5 +121,13 @@ mod tests {
         assert_eq!(RSA_MASK & HMAC_MASK, 0);
         assert_ne!(RSA_MASK & Alg::PS512.bit(), 0);
         assert_eq!(RSA_MASK & Alg::ES256.bit(), 0);
+        assert_eq!(
+            PKCS1_MASK,
+            Alg::RS256.bit() | Alg::RS384.bit() | Alg::RS512.bit()
+        );
+        assert_eq!(
+            PSS_MASK,
+            Alg::PS256.bit() | Alg::PS384.bit() | Alg::PS512.bit()
+        );
     }
 }

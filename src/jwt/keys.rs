@@ -30,6 +30,20 @@ pub enum KeyKind {
 }
 
 impl KeyKind {
+    /// Every kind, with the name JavaScript uses for it (`lib/jwt/tables.js`).
+    pub const ALL: [(KeyKind, &'static str); 5] = [
+        (KeyKind::Rsa, "rsa"),
+        (KeyKind::EcP256, "ec-P-256"),
+        (KeyKind::EcP384, "ec-P-384"),
+        (KeyKind::EcP521, "ec-P-521"),
+        (KeyKind::Ed25519, "ed25519"),
+    ];
+
+    /// The numeric code JavaScript passes for this kind.
+    pub fn code(self) -> u32 {
+        self as u32
+    }
+
     /// The kind with this numeric code.
     pub fn from_code(code: u32) -> Option<KeyKind> {
         Some(match code {
@@ -373,6 +387,15 @@ impl PrivateKey {
 mod tests {
     use super::*;
     use aws_lc_rs::signature::{EcdsaKeyPair, Ed25519KeyPair};
+
+    #[test]
+    fn key_kinds_round_trip_through_their_codes() {
+        for (kind, name) in KeyKind::ALL {
+            assert_eq!(KeyKind::from_code(kind.code()), Some(kind), "{name}");
+        }
+        assert_eq!(KeyKind::from_code(0), None);
+        assert_eq!(KeyKind::from_code(KeyKind::ALL.len() as u32 + 1), None);
+    }
 
     fn ec_pair(kind: KeyKind) -> (PrivateKey, PublicKey) {
         let signing = match kind {

@@ -51,6 +51,20 @@ pub fn split(token: &[u8]) -> Result<Segments<'_>, Status> {
     })
 }
 
+/// Narrows the UTF-16 code units of a JS string into `out` (same length) when every unit
+/// is ASCII, which every character of a compact token is. Returns false otherwise: a
+/// lossy narrowing (latin1's "keep the low byte") would let `\u{141}` stand for `A`, so a
+/// token the signature checked would differ from the string the application holds.
+pub fn ascii_from_utf16(units: &[u16], out: &mut [u8]) -> bool {
+    debug_assert_eq!(units.len(), out.len());
+    let mut seen = 0u16;
+    for (byte, &unit) in out.iter_mut().zip(units) {
+        seen |= unit;
+        *byte = unit as u8;
+    }
+    seen < 0x80
+}
+
 /// Decodes one base64url segment (no padding, canonical trailing bits).
 pub fn decode_segment(segment: &[u8]) -> Result<Vec<u8>, Status> {
     URL_SAFE_NO_PAD
@@ -139,6 +153,18 @@ mod tests {
 
     fn b64(s: &str) -> String {
         URL_SAFE_NO_PAD.encode(s)
+    }
+
+    #[test]
+    fn ascii_from_utf16_refuses_every_non_ascii_unit() {
+        let mut out = [0u8; 4];
+        assert!(ascii_from_utf16(&[0x61, 0x2e, 0x5f, 0x7f], &mut out));
+        assert_eq!(&out, b"a._\x7f");
+        for bad in [0x80u16, 0xff, 0x141, 0xd800, 0xdfff, 0xfeff, 0xffff] {
+            let units = [0x41, bad, 0x41, 0x41];
+            assert!(!ascii_from_utf16(&units, &mut out), "{bad:#x}");
+        }
+        assert!(ascii_from_utf16(&[], &mut []));
     }
 
     #[test]
