@@ -61,6 +61,32 @@ test('sanitize() and has() give express-mongo-sanitize results on every corpus i
   }
 })
 
+test('a polluted Object.prototype is neither walked into nor copied', () => {
+  Object.defineProperty(Object.prototype, '$inherited', {
+    value: { $x: 1 },
+    enumerable: true,
+    configurable: true,
+  })
+  Object.defineProperty(Object.prototype, 'nested', {
+    value: { $y: 1 },
+    enumerable: true,
+    configurable: true,
+  })
+  try {
+    for (const options of [{}, { replaceWith: '_' }, { dryRun: true }]) {
+      const ours = mongoSanitize.sanitize({ a: { $gt: 1 }, b: [{ 'c.d': 1 }] }, options)
+      const theirs = peerSanitize.sanitize({ a: { $gt: 1 }, b: [{ 'c.d': 1 }] }, options)
+      assert.deepEqual(ours, theirs)
+      assert.deepEqual(Object.keys(ours), Object.keys(theirs))
+    }
+    assert.deepEqual(Object.prototype.$inherited, { $x: 1 })
+    assert.deepEqual(Object.prototype.nested, { $y: 1 })
+  } finally {
+    delete Object.prototype.$inherited
+    delete Object.prototype.nested
+  }
+})
+
 test('deep or cyclic input is a 400 past the bound, never a stack overflow or a hang', () => {
   let deep = { leaf: 1 }
   for (let i = 0; i < 100_000; i++) deep = { d: deep }

@@ -11,6 +11,7 @@ const DEFAULT_DEPTH = 64 // levels of objects and arrays, the root counting as o
 const DEFAULT_MAX_NODES = 1_000_000
 // Keys a rename must never produce (express-mongo-sanitize skips them too).
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
+const hasOwn = (object, key) => Object.prototype.hasOwnProperty.call(object, key)
 
 /** True when `key` is refused: a leading `$`, or (unless allowDots) a `.` anywhere. */
 function isProhibited(key, allowDots) {
@@ -60,14 +61,18 @@ function compileWalk(options = {}) {
       }
       return found
     }
-    const keys = Object.keys(value)
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i]
+    // for…in walks V8's enum cache without allocating a key array (Object.keys did, and
+    // cost a third more on the 100-item order body). Inherited keys (a polluted
+    // Object.prototype) are never touched: an own-property check guards every change and
+    // every descent.
+    for (const key in value) {
       const child = value[key]
       if (key.charCodeAt(0) !== DOLLAR && (allowDots || key.indexOf('.') === -1)) {
-        if (child !== null && typeof child === 'object' && visit(child, depth + 1)) found = true
+        if (child !== null && typeof child === 'object' && hasOwn(value, key) && visit(child, depth + 1))
+          found = true
         continue
       }
+      if (!hasOwn(value, key)) continue
       found = true
       if (dryRun) {
         visit(child, depth + 1)
