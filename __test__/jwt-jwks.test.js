@@ -142,3 +142,67 @@ test('JWKS: an unreachable endpoint gives invalid_token, not a crash', async (t)
   assert.strictEqual(r.body.code, 'invalid_token')
   assert.match(r.body.message, /could not fetch the signing keys/)
 })
+
+// A JWKS endpoint that streams `total` bytes slowly, in `chunk`-byte writes every `everyMs`,
+// and records how much it had sent when the client went away.
+async function slowJwksServer(t, { total, chunk, everyMs, contentLength = false }) {
+  const state = { sent: 0, closedAt: null, finished: false }
+  const { url, close } = await serve((req, res) => {
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      ...(contentLength ? { 'content-length': total } : {}),
+    })
+    res.write('{"keys":[],"pad":"')
+    state.sent = 18
+    const timer = setInterval(() => {
+      if (state.sent + chunk >= total) {
+        clearInterval(timer)
+        state.finished = true
+        res.end('x'.repeat(Math.max(0, total - state.sent - 2)) + '"}')
+        return
+      }
+      res.write('x'.repeat(chunk))
+      state.sent += chunk
+    }, everyMs)
+    res.on('close', () => {
+      clearInterval(timer)
+      if (state.closedAt === null) state.closedAt = state.sent
+    })
+  })
+  t.after(close)
+  return { state, uri: `${url}/jwks.json` }
+}
+
+test('JWKS: the 1 MiB cap is enforced while streaming: the request is aborted as soon as it passes', async (t) => {
+  // 4 MiB at 128 KiB every 25 ms would take ~0.8 s to send in full.
+  const total = 4 << 20
+  const { state, uri } = await slowJwksServer(t, { total, chunk: 128 << 10, everyMs: 25 })
+  const get = await app(t, { jwksUri: uri, jwksTimeout: 10000 })
+  const k = newKey('k', 'ec')
+  const started = Date.now()
+  const r = await get(sign({}, k.privateKey, { algorithm: 'ES256', keyid: 'k' }))
+  assert.strictEqual(r.status, 401)
+  assert.match(r.body.message, /larger than 1 MiB/)
+  // The client went away just past the cap, long before the server was done.
+  for (let i = 0; i < 100 && state.closedAt === null; i++) await new Promise((r) => setTimeout(r, 10))
+  assert.ok(state.closedAt !== null, 'the server saw the connection close')
+  assert.strictEqual(state.finished, false, 'the body was never sent in full')
+  assert.ok(state.closedAt < (1 << 20) + (512 << 10), `aborted after ${state.closedAt} bytes`)
+  assert.ok(Date.now() - started < 5000)
+})
+
+test('JWKS: a declared Content-Length over the cap is refused before the body is read', async (t) => {
+  const { state, uri } = await slowJwksServer(t, {
+    total: 2 << 20,
+    chunk: 64 << 10,
+    everyMs: 50,
+    contentLength: true,
+  })
+  const get = await app(t, { jwksUri: uri, jwksTimeout: 10000 })
+  const k = newKey('k', 'ec')
+  const r = await get(sign({}, k.privateKey, { algorithm: 'ES256', keyid: 'k' }))
+  assert.strictEqual(r.status, 401)
+  assert.match(r.body.message, /larger than 1 MiB/)
+  for (let i = 0; i < 100 && state.closedAt === null; i++) await new Promise((r) => setTimeout(r, 10))
+  assert.ok(state.closedAt !== null && state.closedAt < 256 << 10, `aborted after ${state.closedAt} bytes`)
+})

@@ -466,6 +466,28 @@ test('security: weak HMAC secrets and RSA under 2048 bits are refused unless all
   assert.strictEqual(verify(weakToken, small.publicKey, { allowInsecureKeySizes: true }).a, 1)
 })
 
+test('RSA keys under 2048 bits never sign, and allowInsecureKeySizes gets a message that says so and why', () => {
+  const small = crypto.generateKeyPairSync('rsa', { modulusLength: 1024 })
+  // Without the option: jsonwebtoken's message (the key is too small for the rule).
+  assert.throws(() => sign({}, small.privateKey, { algorithm: 'RS256' }), /minimum key size of 2048 bits/)
+  // With it the user asked for a small key: "minimum key size" would say the opposite of
+  // what happened. Every way to sign says rampart never does it, and why.
+  const never =
+    /rampart never signs with RSA keys under 2048 bits, even with allowInsecureKeySizes: true \(this key is 1024 bits\): such keys can be factored/
+  for (const algorithm of [undefined, 'RS256', 'PS256', 'RS512']) {
+    const o = { allowInsecureKeySizes: true, ...(algorithm ? { algorithm } : {}) }
+    assert.throws(
+      () => sign({}, small.privateKey, o),
+      (err) => never.test(err.message) && !/minimum key size/.test(err.message),
+      String(algorithm),
+    )
+    assert.throws(() => createSigner({ key: small.privateKey, ...o }), never, String(algorithm))
+    let viaCallback
+    sign({}, small.privateKey, o, (err) => (viaCallback = err))
+    assert.match(viaCallback.message, never)
+  }
+})
+
 test('security: the HMAC compare is constant-time (a tag differing early or late takes the same path)', () => {
   // The native core compares with hmac's verify_slice (subtle, constant-time). Check behaviour
   // here: tags differing in the first or the last byte both fail the same way, and a
