@@ -290,3 +290,16 @@ test('jwtAuth cookie guard: one warning, only for an unchecked state-changing re
   assert.equal(warnings.length, 1)
   assert.match(warnings[0], /POST \/transfer.*fetchMetadata\(\)/)
 })
+
+test('import gives the same named exports as require', async () => {
+  const esm = await import('../lib/esm/csrf.mjs')
+  const cjs = require('../lib/csrf')
+  assert.deepEqual(
+    Object.keys(esm)
+      .filter((k) => k !== 'default')
+      .sort(),
+    Object.keys(cjs).sort(),
+  )
+  assert.equal(esm.doubleCsrf, cjs.doubleCsrf)
+  assert.equal(esm.default, cjs)
+})

@@ -299,3 +299,16 @@ test('two hpp() in a row: the second only applies its own whitelist', async (t) 
     assert.deepEqual(r.body.queryPolluted, { x: ['1', '2'] })
   }
 })
+
+test('import gives the same named exports as require', async () => {
+  const esm = await import('../lib/esm/input.mjs')
+  const cjs = require('../lib/input')
+  assert.deepEqual(
+    Object.keys(esm)
+      .filter((k) => k !== 'default')
+      .sort(),
+    Object.keys(cjs).sort(),
+  )
+  assert.equal(esm.mongoSanitize, cjs.mongoSanitize)
+  assert.equal(esm.default, cjs)
+})
