@@ -225,8 +225,16 @@ export interface JwtAuthOptions extends Omit<VerifyOptions, 'complete'> {
   getToken?: (req: Request) => string | undefined | null | Promise<string | undefined | null>
   /** Where the payload goes on the request (dotted paths allowed). Default 'user'. */
   requestProperty?: string
-  isRevoked?: (req: Request, token: Jwt | null) => boolean | Promise<boolean>
-  /** Called for an expired token; throw to refuse, return to let the request through. */
+  /**
+   * Called after the signature and claims checked out, with the token that was verified
+   * (its payload is the very object set on the request). Return true to refuse it.
+   */
+  isRevoked?: (req: Request, token: Jwt) => boolean | Promise<boolean>
+  /**
+   * Called for an expired token whose signature checked out; throw to refuse (the thrown
+   * error goes to next), return to let the request through. The other claims (audience,
+   * issuer, subject, jwtid, nonce) are still checked after it returns.
+   */
   onExpired?: (req: Request, err: UnauthorizedError) => void | Promise<void>
   /** A remote JWK Set: https (or http to loopback), cached, re-fetched on an unknown kid. */
   jwksUri?: string
