@@ -269,6 +269,19 @@ test('doubleCsrf: bad options fail at start-up', () => {
   assert.throws(() => doubleCsrf({ ...base, hmacAlgorithm: 'md5' }), /`hmacAlgorithm` must be one of sha256/)
   assert.throws(() => doubleCsrf({ ...base, size: 4 }), /size/)
   assert.throws(() => doubleCsrf({ ...base, cookiename: 'x' }), /unknown option "cookiename"/)
+  // getSecret runs per request: a wrong result is a clear TypeError, not a native type error.
+  const req = { method: 'POST', headers: { cookie: `${NAME}=a.b`, 'x-csrf-token': 'a.b' } }
+  for (const secret of [42, '', [], [SECRET, null]]) {
+    const { validateRequest } = doubleCsrf({ ...base, getSecret: () => secret })
+    assert.throws(() => validateRequest(req), /`getSecret` (must return|returned an empty array)/)
+  }
+  // A Buffer secret works, and csrf-csrf accepts the same token.
+  const buf = Buffer.from(SECRET)
+  const ours = doubleCsrf({ ...base, getSecret: () => buf })
+  const token = ours.generateCsrfToken(req, { cookie() {} }, { overwrite: true })
+  const signed = { headers: { 'x-csrf-token': token }, cookies: { [NAME]: token } }
+  assert.equal(ours.validateRequest(signed), true)
+  assert.equal(peer.doubleCsrf({ ...base, getSecret: () => buf }).validateRequest(signed), true)
 })
 
 test('jwtAuth cookie guard: one warning, only for an unchecked state-changing request', (t) => {

@@ -87,7 +87,18 @@ function doubleCsrf(rawOptions) {
 
   const possibleSecrets = (req) => {
     const secret = getSecret(req)
-    return Array.isArray(secret) ? secret : [secret]
+    const secrets = Array.isArray(secret) ? secret : [secret]
+    // getSecret runs per request, so its result is checked here, with a message that says
+    // which option is wrong (the native call's own type error would not).
+    for (const s of secrets) {
+      if (!((typeof s === 'string' && s !== '') || (Buffer.isBuffer(s) && s.length > 0))) {
+        throw new TypeError(
+          'doubleCsrf: `getSecret` must return a non-empty string or Buffer, or an array of them',
+        )
+      }
+    }
+    if (secrets.length === 0) throw new TypeError('doubleCsrf: `getSecret` returned an empty array')
+    return secrets
   }
   const messageFor = (req, random) => {
     const sid = getSessionIdentifier(req)
