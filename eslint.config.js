@@ -6,7 +6,7 @@ module.exports = [
   { ignores: ['node_modules/', 'target/', 'target-*/', 'native.js', 'native.d.ts', 'npm/', 'bench/.tmp/'] },
   js.configs.recommended,
   {
-    files: ['**/*.js'],
+    files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs', ecmaVersion: 2023, globals: { ...globals.node } },
     rules: { 'no-unused-vars': ['error', { argsIgnorePattern: '^_', caughtErrors: 'none' }] },
   },
