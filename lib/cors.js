@@ -6,8 +6,9 @@
 // Access-Control-Allow-Origin (as with cors) and is reported as `cors.rejected`.
 const { compileCorsOptions, compileOrigin } = require('./cors/options')
 const { report } = require('./events')
-const { headerTableOf, putHeader } = require('./headers/set-headers')
-const { toDictionaryMode } = require('./dictionary-mode')
+const { tableLookup, putHeader } = require('./headers/set-headers')
+const { dictionaryModeStep } = require('./dictionary-mode')
+const { parseFastPaths } = require('./fast-paths')
 
 const NO_HEADERS = Object.freeze({})
 
@@ -15,8 +16,8 @@ const NO_HEADERS = Object.freeze({})
  * Adds `field` (a constant, valid header value) to the response's Vary header, as the
  * `vary` package does.
  */
-function appendVary(res, field) {
-  const table = headerTableOf(res)
+function appendVary(res, field, tableOf) {
+  const table = tableOf(res)
   if (table !== undefined && table.vary === undefined) {
     table.vary = ['Vary', field]
     return
@@ -53,26 +54,20 @@ function rejected(req, origin) {
 }
 
 /** Sets Access-Control-Allow-Origin (and Vary) per the compiled origin rule, as cors does. */
-function applyOrigin(rule, req, res, requestOrigin) {
+function applyOrigin(rule, req, res, requestOrigin, tableOf) {
   switch (rule.kind) {
     case 'any':
-      putHeader(res, headerTableOf(res), 'access-control-allow-origin', 'Access-Control-Allow-Origin', '*')
+      putHeader(res, tableOf(res), 'access-control-allow-origin', 'Access-Control-Allow-Origin', '*')
       return
     case 'fixed':
       // rule.value was validated when the options were compiled.
-      putHeader(
-        res,
-        headerTableOf(res),
-        'access-control-allow-origin',
-        'Access-Control-Allow-Origin',
-        rule.value,
-      )
-      appendVary(res, 'Origin')
+      putHeader(res, tableOf(res), 'access-control-allow-origin', 'Access-Control-Allow-Origin', rule.value)
+      appendVary(res, 'Origin', tableOf)
       if (requestOrigin !== undefined && requestOrigin !== rule.value) rejected(req, requestOrigin)
       return
     case 'reflect':
       if (requestOrigin) res.setHeader('Access-Control-Allow-Origin', requestOrigin)
-      appendVary(res, 'Origin')
+      appendVary(res, 'Origin', tableOf)
       return
     default:
       if (isAllowed(requestOrigin, rule)) {
@@ -80,7 +75,7 @@ function applyOrigin(rule, req, res, requestOrigin) {
       } else if (requestOrigin !== undefined) {
         rejected(req, requestOrigin)
       }
-      appendVary(res, 'Origin')
+      appendVary(res, 'Origin', tableOf)
   }
 }
 
@@ -93,28 +88,29 @@ function handle(plan, rule, req, res, next) {
   const headers = req.headers || NO_HEADERS
   const requestOrigin = headers.origin
   const method = req.method
+  const { tableOf, noTable } = plan.fast
   if (method !== 'OPTIONS' && !(typeof method === 'string' && method.toUpperCase() === 'OPTIONS')) {
-    applyOrigin(rule, req, res, requestOrigin)
-    plan.writeActual(res)
+    applyOrigin(rule, req, res, requestOrigin, tableOf)
+    plan.writeActual(res, noTable)
     next()
     return
   }
   // Preflight (any OPTIONS request, as in the cors package).
-  applyOrigin(rule, req, res, requestOrigin)
-  plan.writePreflightHead(res)
+  applyOrigin(rule, req, res, requestOrigin, tableOf)
+  plan.writePreflightHead(res, noTable)
   if (plan.allowedHeaders === null) {
-    appendVary(res, 'Access-Control-Request-Headers')
+    appendVary(res, 'Access-Control-Request-Headers', tableOf)
     const requested = headers['access-control-request-headers']
     if (requested) res.setHeader('Access-Control-Allow-Headers', requested)
   }
   if (plan.preflightContinue) {
-    plan.writePreflightTail(res)
+    plan.writePreflightTail(res, noTable)
     next()
     return
   }
   // The tail ends with Content-Length: 0 (Safari needs it on a 204, or it waits for a body).
   res.statusCode = plan.optionsSuccessStatus
-  plan.writePreflightEnd(res)
+  plan.writePreflightEnd(res, noTable)
   res.end()
 }
 
@@ -155,11 +151,31 @@ function handleDynamic(plan, req, res, next) {
 }
 
 function run(plan, req, res, next) {
-  toDictionaryMode(req, res)
+  plan.fast.toDictionaryMode(req, res)
   const kind = plan.origin.kind
   if (kind === 'function') return handleDynamic(plan, req, res, next)
   if (kind === 'off') return next()
   handle(plan, plan.origin, req, res, next)
+}
+
+/**
+ * The cors package's options compiled, plus rampart's own `fastPaths` option (docs/fast-paths.md),
+ * which the cors package does not know and so is taken out first.
+ */
+function compilePlan(options) {
+  let corsOptions = options
+  let fastPaths
+  if (options && typeof options === 'object' && 'fastPaths' in options) {
+    ;({ fastPaths, ...corsOptions } = options)
+  }
+  const paths = parseFastPaths(fastPaths, 'cors')
+  const plan = compileCorsOptions(corsOptions)
+  plan.fast = {
+    tableOf: tableLookup(paths.headerTable),
+    noTable: !paths.headerTable,
+    toDictionaryMode: dictionaryModeStep(paths.dictionaryMode),
+  }
+  return plan
 }
 
 /**
@@ -180,7 +196,7 @@ function cors(options) {
         try {
           plan = perRequest && typeof perRequest === 'object' ? compiled.get(perRequest) : undefined
           if (!plan) {
-            plan = compileCorsOptions(perRequest)
+            plan = compilePlan(perRequest)
             if (perRequest && typeof perRequest === 'object') compiled.set(perRequest, plan)
           }
         } catch (optionsError) {
@@ -196,7 +212,7 @@ function cors(options) {
       }
     }
   }
-  const plan = compileCorsOptions(options)
+  const plan = compilePlan(options)
   return function corsMiddleware(req, res, next) {
     run(plan, req, res, next)
   }

@@ -18,6 +18,19 @@
 // not help it costs two property writes, and once an object is in dictionary mode a repeat
 // costs next to nothing (measured: five repeats within noise). See bench/E2E.md for what it
 // buys.
+//
+// Opt-out (docs/fast-paths.md): RAMPART_NO_DICTIONARY_MODE=1 in the environment, or a
+// middleware's `fastPaths: { dictionaryMode: false }` (rateLimit, cors).
+
+const disabledByEnv = process.env.RAMPART_NO_DICTIONARY_MODE === '1'
+// Only V8 has the representation this is about; elsewhere the two writes buy nothing.
+const onV8 = typeof process.versions.v8 === 'string'
+
+/** 'active', 'disabled by RAMPART_NO_DICTIONARY_MODE', or 'unavailable' (not V8). */
+function dictionaryModeStatus() {
+  if (disabledByEnv) return 'disabled by RAMPART_NO_DICTIONARY_MODE'
+  return onV8 ? 'active' : 'unavailable'
+}
 
 /** Deletes and re-sets `obj[key]` when it is a plain own data property; else does nothing. */
 function resetOwnProperty(obj, key) {
@@ -33,9 +46,16 @@ function resetOwnProperty(obj, key) {
  * shared shapes, and converting it would only cost (about 1 µs for a fresh object).
  */
 function toDictionaryMode(req, res) {
+  if (disabledByEnv || !onV8) return
   if (req === null || typeof req !== 'object' || res === undefined || req.res !== res) return
   resetOwnProperty(req, 'res')
   resetOwnProperty(res, 'req')
 }
 
-module.exports = { toDictionaryMode, resetOwnProperty }
+/** toDictionaryMode, or a no-op when a middleware's option turned it off. */
+function dictionaryModeStep(enabled) {
+  return enabled === false ? noop : toDictionaryMode
+}
+function noop() {}
+
+module.exports = { toDictionaryMode, dictionaryModeStep, dictionaryModeStatus, resetOwnProperty }

@@ -5,6 +5,8 @@
 //   - bytes per tracked key at 1M keys (JS heap and RSS), each library in its own child
 //   - RSS growth from 1M to 2M distinct keys (rampart's maxKeys is 1M: bounded)
 //   - p99 latency of one request during a flood of 1M distinct keys
+// BENCH_RATELIMIT_MIDDLEWARE_ONLY=1 runs only the three per-request cases (minutes faster:
+// what a change to lib/rate-limit.js is measured with, see docs/rate-limit.md).
 const http = require('node:http')
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
@@ -156,7 +158,7 @@ module.exports = {
     const oneKey = contenders(OPTIONS, 1)
     const rotating = contenders(OPTIONS, 10_000)
     const legacy = contenders(LEGACY, 10_000)
-    return [
+    const all = [
       {
         name: 'middleware, 1 key, draft-7 headers',
         target: { peer: 'express-rate-limit', ratio: 2 },
@@ -218,5 +220,6 @@ module.exports = {
         }),
       },
     ]
+    return process.env.BENCH_RATELIMIT_MIDDLEWARE_ONLY === '1' ? all.slice(0, 3) : all
   },
 }

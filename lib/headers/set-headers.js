@@ -65,7 +65,12 @@ function headerTableOf(res) {
  */
 function headerTableStatus() {
   if (disabledByEnv) return 'disabled by RAMPART_NO_HEADER_TABLE'
-  return kOutHeaders === undefined ? 'unavailable' : 'active'
+  // A response whose class overrides setHeader/removeHeader would always fall back.
+  const { setHeader, removeHeader } = http.ServerResponse.prototype
+  if (kOutHeaders === undefined || setHeader !== nativeSetHeader || removeHeader !== nativeRemoveHeader) {
+    return 'unavailable'
+  }
+  return 'active'
 }
 
 /** headerTableOf, or a function that always says "no table" when `enabled` is false. */
@@ -112,8 +117,9 @@ function compileHeaders(entries, removals = [], options = {}) {
   const count = names.length
   const removeCount = removeNames.length
 
-  return function writeHeaders(res) {
-    const table = tableOf(res)
+  // `noTable`: this call goes through setHeader (a caller's own fastPaths option).
+  return function writeHeaders(res, noTable) {
+    const table = noTable === true ? undefined : tableOf(res)
     if (table !== undefined) {
       for (let i = 0; i < count; i++) table[keys[i]] = [names[i], values[i]]
     } else {

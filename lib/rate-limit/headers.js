@@ -8,7 +8,7 @@
 // Everything that does not change per request (the limit, the policy) is computed once.
 const crypto = require('node:crypto')
 const http = require('node:http')
-const { headerTableOf, putHeader } = require('../headers/set-headers')
+const { tableLookup, putHeader } = require('../headers/set-headers')
 
 const SUPPORTED_DRAFTS = ['draft-6', 'draft-7', 'draft-8']
 
@@ -45,9 +45,10 @@ function appendHeader(res, name, value) {
 /**
  * A function `(res, limit, remaining, resetMs, now, key, name)` that writes the headers
  * `legacy` and `draft` ask for. `constLimit` is the limit when it is a fixed number, so
- * its strings are made once.
+ * its strings are made once. `headerTable: false` always goes through setHeader.
  */
-function headerWriter({ legacy, draft, windowMs, constLimit }) {
+function headerWriter({ legacy, draft, windowMs, constLimit, headerTable }) {
+  const tableOf = tableLookup(headerTable)
   const windowSeconds = Math.ceil(windowMs / 1000)
   const fixed = typeof constLimit === 'number'
   const limitText = fixed ? String(constLimit) : ''
@@ -62,7 +63,7 @@ function headerWriter({ legacy, draft, windowMs, constLimit }) {
     const limitStr = fixed && limit === constLimit ? limitText : String(limit)
     // A limit from the user's function that is not a number may carry anything: then every
     // value goes through setHeader's checks instead of straight into the table.
-    const t = typeof limit === 'number' ? headerTableOf(res) : undefined
+    const t = typeof limit === 'number' ? tableOf(res) : undefined
     if (legacy) {
       putHeader(res, t, 'x-ratelimit-limit', 'X-RateLimit-Limit', limitStr)
       putHeader(res, t, 'x-ratelimit-remaining', 'X-RateLimit-Remaining', String(remaining))

@@ -5,6 +5,7 @@ const { MemoryStore } = require('./memory-store')
 const { RedisStore } = require('./redis-store')
 const { SUPPORTED_DRAFTS } = require('./headers')
 const { createValidations } = require('./validations')
+const { parseFastPaths } = require('../fast-paths')
 
 const DEFAULT_MESSAGE = 'Too many requests, please try again later.'
 const ALGORITHMS = ['fixed-window', 'gcra']
@@ -128,6 +129,7 @@ function parseOptions(passed) {
       `rateLimit: algorithm 'gcra' needs rampart's MemoryStore or RedisStore; ${store.constructor.name} counts fixed windows only. Drop the store option or use algorithm 'fixed-window'.`,
     )
   }
+  const fastPaths = parseFastPaths(options.fastPaths, 'rateLimit')
   const config = {
     windowMs,
     limit,
@@ -147,6 +149,7 @@ function parseOptions(passed) {
     retryAfter: undefined,
     ...options,
     algorithm,
+    fastPaths,
     standardHeaders,
     store,
     validations,

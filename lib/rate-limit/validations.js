@@ -43,6 +43,7 @@ const KNOWN_OPTIONS = new Set([
   'passOnStoreError',
   'logger',
   'algorithm',
+  'fastPaths',
   // Handled by their own, more specific checks, or by express-slow-down.
   'draft_polli_ratelimit_headers',
   'onLimitReached',
