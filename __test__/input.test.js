@@ -312,3 +312,13 @@ test('import gives the same named exports as require', async () => {
   assert.equal(esm.mongoSanitize, cjs.mongoSanitize)
   assert.equal(esm.default, cjs)
 })
+
+test("Express 5's default (simple) query parser: operators and repeats are still handled", async (t) => {
+  const app = express5() // no 'query parser' setting: node:querystring
+  app.use(mongoSanitize(), hpp())
+  app.get('/q', (req, res) => res.json({ query: req.query, polluted: req.queryPolluted }))
+  const server = await serve(app)
+  t.after(server.close)
+  const r = await send(`${server.url}/q?$where=sleep(1)&id=1&id=2&a.b=1&name=x`)
+  assert.deepEqual(r.body, { query: { id: '2', name: 'x' }, polluted: { id: ['1', '2'] } })
+})
