@@ -153,7 +153,6 @@ function csrfApp(express, lib, options = {}) {
   const { doubleCsrfProtection, generateCsrfToken, invalidCsrfTokenError } = lib.doubleCsrf({
     getSecret: () => SECRET,
     getSessionIdentifier: (req) => req.headers['x-session'] || 'anon',
-    cookieOptions: { secure: false },
     ...options,
   })
   const app = express()
@@ -269,6 +268,20 @@ test('doubleCsrf: bad options fail at start-up', () => {
   assert.throws(() => doubleCsrf({ ...base, hmacAlgorithm: 'md5' }), /`hmacAlgorithm` must be one of sha256/)
   assert.throws(() => doubleCsrf({ ...base, size: 4 }), /size/)
   assert.throws(() => doubleCsrf({ ...base, cookiename: 'x' }), /unknown option "cookiename"/)
+  // A prefixed cookie the browser would silently drop is refused with the fix.
+  assert.throws(
+    () => doubleCsrf({ ...base, cookieOptions: { secure: false } }),
+    /__Host- cookie without secure: true/,
+  )
+  assert.throws(
+    () => doubleCsrf({ ...base, cookieOptions: { path: '/api', domain: 'a.example' } }),
+    /path: '\/', no domain/,
+  )
+  assert.throws(
+    () => doubleCsrf({ ...base, cookieName: '__Secure-csrf', cookieOptions: { secure: false } }),
+    /__Secure-/,
+  )
+  assert.doesNotThrow(() => doubleCsrf({ ...base, cookieName: 'csrf', cookieOptions: { secure: false } }))
   // getSecret runs per request: a wrong result is a clear TypeError, not a native type error.
   const req = { method: 'POST', headers: { cookie: `${NAME}=a.b`, 'x-csrf-token': 'a.b' } }
   for (const secret of [42, '', [], [SECRET, null]]) {

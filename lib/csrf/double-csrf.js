@@ -38,6 +38,25 @@ function requireString(name, value) {
     throw new TypeError(`doubleCsrf: \`${name}\` must be a non-empty string`)
 }
 
+/**
+ * Browsers silently drop a `__Host-` cookie that is not Secure, has a Domain or a Path other
+ * than `/`, and a `__Secure-` cookie that is not Secure: every later request would then be
+ * refused with no hint why. Said at start-up instead (csrf-csrf does not check).
+ */
+function checkCookiePrefix(name, { secure, path, domain }) {
+  const host = name.startsWith('__Host-')
+  if (!host && !name.startsWith('__Secure-')) return
+  const problems = []
+  if (!secure) problems.push('secure: true')
+  if (host && path !== '/') problems.push("path: '/'")
+  if (host && domain !== undefined) problems.push('no domain')
+  if (problems.length) {
+    throw new TypeError(
+      `doubleCsrf: browsers drop a ${name.slice(0, name.indexOf('-') + 1)} cookie without ${problems.join(', ')}; set cookieOptions accordingly, or choose a cookieName without the prefix (e.g. 'x-csrf-token' for local http)`,
+    )
+  }
+}
+
 function doubleCsrf(rawOptions) {
   const options = checkOptions('doubleCsrf', rawOptions, OPTIONS)
   const {
@@ -82,6 +101,7 @@ function doubleCsrf(rawOptions) {
   }
   const ignored = methodSet('doubleCsrf', ignoredMethods)
   const defaultCookieOptions = { sameSite, path, secure, httpOnly, ...otherCookieOptions }
+  checkCookiePrefix(cookieName, defaultCookieOptions)
   // One instance, as csrf-csrf: apps compare `err === invalidCsrfTokenError`.
   const invalidCsrfTokenError = new HttpError(statusCode, message, { code })
 
