@@ -19,6 +19,7 @@ test('the contract’s event types', () => {
     'auth.forbidden',
     'body.rejected',
     'cors.rejected',
+    'input.rejected',
     'ratelimit.exceeded',
     'validation.failed',
   ])

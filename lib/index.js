@@ -8,5 +8,7 @@ module.exports = {
   ...require('./headers'),
   ...require('./cors'),
   ...require('./errors'),
+  ...require('./input'),
+  ...require('./csrf'),
   ...require('./fortify'),
 }

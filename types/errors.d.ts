@@ -73,6 +73,7 @@ export type SecurityEventType =
   | 'ratelimit.exceeded'
   | 'cors.rejected'
   | 'body.rejected'
+  | 'input.rejected'
 
 export interface SecurityEvent {
   type: SecurityEventType
