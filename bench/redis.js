@@ -114,13 +114,19 @@ async function throughput(decide, tag, primaries) {
   const stopAt = Date.now() + LOAD_MS
   let done = 0
   const started = process.hrtime.bigint()
+  let failed = null
   const worker = async (w) => {
-    for (let i = w; Date.now() < stopAt; i += IN_FLIGHT) {
-      await decide(`${tag}:${i % 10000}`)
-      done++
+    for (let i = w; Date.now() < stopAt && failed === null; i += IN_FLIGHT) {
+      try {
+        await decide(`${tag}:${i % 10000}`)
+        done++
+      } catch (error) {
+        failed = error // every worker stops; no rejection is left unhandled
+      }
     }
   }
   await Promise.all(Array.from({ length: IN_FLIGHT }, (_, w) => worker(w)))
+  if (failed) throw failed
   const seconds = Number(process.hrtime.bigint() - started) / 1e9
   const cpu = (await redisCpuSeconds(primaries)) - cpuBefore
   return { perSecond: done / seconds, cpuPer10k: (cpu / done) * 10_000, perRedisCore: done / cpu }
@@ -194,30 +200,35 @@ async function benchTarget(name, conn, primaries) {
       limit: BIG,
       windowMs: 60_000,
     })
-    await throughput(decide, 'warm', primaries)
+    await throughput(decide, 'warm', primaries).catch((error) => (failures[contender] = `warm-up: ${error}`))
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (const contender of rotate(working, round)) {
-      const prefix = `${RUN}${name}:${slug(contender)}:${round}:`
-      const decide = CONTENDERS[contender](conn, prefix, { limit: BIG, windowMs: 60_000 })
-      await decide('warm-up')
-      const lat = await latency(decide, 'lat')
-      const load = await throughput(decide, 'load', primaries)
-      const edge =
-        contender.includes("clock:'redis'") || contender.includes('node-redis')
-          ? { ratio: NaN, spanMs: NaN }
-          : await boundary(CONTENDERS[contender], conn, `${prefix}edge:`)
-      rows[contender].push({ ...lat, ...load, edge })
-      process.stderr.write(
-        `${name} round ${round + 1}/${ROUNDS} ${contender}: p50 ${lat.p50.toFixed(0)} µs, ${load.perSecond.toFixed(0)}/s\n`,
-      )
+      if (failures[contender]) continue
+      try {
+        const prefix = `${RUN}${name}:${slug(contender)}:${round}:`
+        const decide = CONTENDERS[contender](conn, prefix, { limit: BIG, windowMs: 60_000 })
+        await decide('warm-up')
+        const lat = await latency(decide, 'lat')
+        const load = await throughput(decide, 'load', primaries)
+        const edge =
+          contender.includes("clock:'redis'") || contender.includes('node-redis')
+            ? { ratio: NaN, spanMs: NaN }
+            : await boundary(CONTENDERS[contender], conn, `${prefix}edge:`)
+        rows[contender].push({ ...lat, ...load, edge })
+        process.stderr.write(
+          `${name} round ${round + 1}/${ROUNDS} ${contender}: p50 ${lat.p50.toFixed(0)} µs, ${load.perSecond.toFixed(0)}/s\n`,
+        )
+      } catch (error) {
+        failures[contender] = `round ${round + 1}: ${error}`
+      }
     }
     await cleanup(primaries)
   }
   const out = []
   for (const contender of Object.keys(CONTENDERS)) {
-    if (failures[contender]) {
-      out.push({ contender, failure: failures[contender] })
+    if (failures[contender] || rows[contender].length === 0) {
+      out.push({ contender, failure: String(failures[contender]).split('\n')[0].slice(0, 80) })
       continue
     }
     const rs = rows[contender]
