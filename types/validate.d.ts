@@ -28,8 +28,10 @@ export interface CompileOptions {
    */
   coerceTypes?: boolean | 'array'
   /**
-   * Delete additional properties as ajv does: `true` where `additionalProperties: false`,
-   * `'all'` wherever `additionalProperties` is present, `'failing'` those failing its schema.
+   * Delete additional properties as ajv does: `true` where `additionalProperties: false`;
+   * `'all'` every key not named by `properties` / `patternProperties` in any object schema
+   * that has `properties` or `additionalProperties` (the mass-assignment guard); `'failing'`
+   * those failing the `additionalProperties` schema.
    */
   removeAdditional?: boolean | 'all' | 'failing'
   /** Fill in `default`s of missing properties (and draft-07 tuple items). Mutates the data. */
@@ -126,7 +128,9 @@ export interface JsonOptions extends Omit<CompileOptions, 'allErrors' | 'draft' 
   protoAction?: 'error' | 'remove' | 'ignore'
   /**
    * A schema checked on the raw bytes in Rust before JSON.parse builds the object; a failure is
-   * a ValidationError. With a schema, other content types get 415.
+   * a ValidationError. It judges the value JSON.parse builds: a repeated key by its last value,
+   * integers beyond 2^53 as doubles, and under `protoAction: 'remove'` the object left after
+   * removal. With a schema, other content types get 415.
    */
   schema?: JsonSchema
   /** 415 for a body whose content type does not match `type` (default false). */
