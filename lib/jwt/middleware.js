@@ -158,7 +158,7 @@ function jwtAuth(options) {
       payload = verifySigned(token, entry, maxLen, optionMask)
       checkClaims(payload, vo, vo.clockTimestamp || Math.floor(Date.now() / 1000))
     } catch (err) {
-      if (err instanceof TokenExpiredError && onExpired !== undefined) {
+      if (err instanceof TokenExpiredError && onExpired !== undefined && payload !== undefined) {
         return expired(req, next, token, payload, err)
       }
       return rejected(req, next, err)
