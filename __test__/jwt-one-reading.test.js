@@ -271,3 +271,37 @@ test('verify and decode share one payload rule (typ JWT with a non-JSON payload 
     if (accepted) assert.deepStrictEqual(d, v.value)
   }
 })
+
+test('the header a complete result shows is the header the core verified (no member read two ways)', () => {
+  const crypto = require('node:crypto')
+  const b64 = (text) => Buffer.from(text).toString('base64url')
+  // Raw header JSON text, so that repeated members and escapes reach both readers as written.
+  const make = (headerText, hash = 'sha256') => {
+    const input = `${b64(headerText)}.${b64('{"sub":"h"}')}`
+    return `${input}.${crypto.createHmac(hash, SECRET).update(input).digest('base64url')}`
+  }
+  const cases = [
+    // [header text, hash the signature used, accepted, alg the result must show]
+    ['{"alg":"HS256"}', 'sha256', true, 'HS256'],
+    ['{"alg":"HS\\u0032\\u0035\\u0036"}', 'sha256', true, 'HS256'],
+    [' \n{"alg":"HS256"} \t', 'sha256', true, 'HS256'],
+    // JSON.parse would take the last alg, the core the first: refused, whichever signed it.
+    ['{"alg":"HS384","alg":"HS256"}', 'sha256', false],
+    ['{"alg":"HS256","alg":"HS384"}', 'sha256', false],
+    ['{"alg":"HS256","alg":"HS384"}', 'sha384', false],
+    ['{"alg":"HS256","crit":[],"crit":null}', 'sha256', false],
+    ['\ufeff{"alg":"HS256"}', 'sha256', false],
+    ['\f{"alg":"HS256"}', 'sha256', false],
+    ['{"alg":"HS256"}x', 'sha256', false],
+    ['[{"alg":"HS256"}]', 'sha256', false],
+  ]
+  for (const [headerText, hash, accepted, alg] of cases) {
+    const token = make(headerText, hash)
+    const v = outcome(() => verify(token, SECRET, { complete: true, algorithms: ['HS256', 'HS384'] }))
+    assert.strictEqual(v.ok, accepted, `${JSON.stringify(headerText)} signed ${hash}`)
+    if (accepted) {
+      assert.strictEqual(v.value.header.alg, alg)
+      assert.deepStrictEqual(decode(token, { complete: true }), v.value)
+    }
+  }
+})
