@@ -74,17 +74,27 @@ function routePattern(req) {
   return base + String(route.path)
 }
 
+// A service's tokens share a handful of headers: each one is parsed once.
+const algByHeader = new Map()
+const MAX_HEADERS = 64
+
 /** A token's header `alg` if it is one rampart knows, else 'other' (the header is client input). */
 function tokenAlg(token) {
   if (typeof token !== 'string') return OTHER
   const dot = token.indexOf('.')
   if (dot < 1 || dot > 512) return OTHER
+  const header = token.slice(0, dot)
+  let alg = algByHeader.get(header)
+  if (alg !== undefined) return alg
   try {
-    const header = JSON.parse(Buffer.from(token.slice(0, dot), 'base64url').toString('utf8'))
-    return header && JWT_ALGS.has(header.alg) ? header.alg : OTHER
+    const parsed = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'))
+    alg = parsed && JWT_ALGS.has(parsed.alg) ? parsed.alg : OTHER
   } catch {
-    return OTHER
+    alg = OTHER
   }
+  if (algByHeader.size >= MAX_HEADERS) algByHeader.delete(algByHeader.keys().next().value)
+  algByHeader.set(header, alg)
+  return alg
 }
 
 /** A verification's outcome from the error it threw (null: valid). */

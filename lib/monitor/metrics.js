@@ -60,15 +60,33 @@ function metrics(options = {}) {
     help: 'Security events reported by rampart middleware, by type, reason code and Express route pattern',
     labelNames: ['type', 'reason', 'route'],
   })
-  const decisions = make(client.Counter, {
+  // Decisions and verifications run on every request: they are counted in plain numbers and
+  // handed to prom-client at scrape time (collect), since a labelled inc() hashes its labels
+  // object on each call (~400 ns, against ~1 ns here).
+  const pending = { allowed: 0, blocked: 0 }
+  const pendingVerifications = new Map() // 'result alg' → count; bounded: 4 results x 14 algs
+  make(client.Counter, {
     name: name('ratelimit_decisions_total'),
     help: 'Rate-limit decisions, by result (allowed or blocked)',
     labelNames: ['result'],
+    collect() {
+      for (const result of ['allowed', 'blocked']) {
+        this.inc({ result }, pending[result])
+        pending[result] = 0
+      }
+    },
   })
-  const verifications = make(client.Counter, {
+  make(client.Counter, {
     name: name('jwt_verifications_total'),
     help: 'JWT verifications by jwtAuth, by result (valid, expired, not_before, invalid) and header alg',
     labelNames: ['result', 'alg'],
+    collect() {
+      for (const [key, count] of pendingVerifications) {
+        const [result, alg] = key.split(' ')
+        this.inc({ result, alg }, count)
+      }
+      pendingVerifications.clear()
+    },
   })
   const bodyRejections = make(client.Counter, {
     name: name('body_rejections_total'),
@@ -86,10 +104,12 @@ function metrics(options = {}) {
       if (event.type === 'body.rejected') bodyRejections.inc({ code: labels.bodyCode(event.reason) })
     }),
     addTap('rateLimit', (_req, used, limit) => {
-      decisions.inc({ result: used > limit ? 'blocked' : 'allowed' })
+      if (used > limit) pending.blocked++
+      else pending.allowed++
     }),
     addTap('jwt', (token, err) => {
-      verifications.inc({ result: labels.verificationResult(err), alg: labels.tokenAlg(token) })
+      const key = `${labels.verificationResult(err)} ${labels.tokenAlg(token)}`
+      pendingVerifications.set(key, (pendingVerifications.get(key) || 0) + 1)
     }),
   ]
 
