@@ -718,3 +718,23 @@ test('a limit function returning text with CR/LF cannot inject a header into any
     assert.strictEqual(await res.text(), 'ERR_INVALID_CHAR', draft)
   }
 })
+
+test('draft-8: the identifier function runs once per request, sync or async', async () => {
+  for (const answer of [undefined, 'api', Promise.resolve('api')]) {
+    let calls = 0
+    const limiter = rateLimit({
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      identifier: () => {
+        calls++
+        return answer
+      },
+      validate: false,
+    })
+    const http = require('node:http')
+    const res = new http.ServerResponse(new http.IncomingMessage(null))
+    await limiter({ ip: '10.7.7.7', headers: {} }, res, () => {})
+    assert.strictEqual(calls, 1, `identifier returning ${answer}`)
+    assert.match(String(res.getHeader('RateLimit')), /^"(api|undefined)"; r=4; t=60$/)
+  }
+})
