@@ -362,3 +362,16 @@ test('the ESM entry exports the same functions', async () => {
   assert.strictEqual(esm.json, cjs.json)
   assert.strictEqual(esm.ValidationError, cjs.ValidationError)
 })
+
+test('regression: NaN and Infinity fail as values JSON cannot hold (were judged as null)', () => {
+  // JSON.stringify writes them as null, so -Infinity passed `type: ['number', 'null']` with
+  // `minimum: 0`, where ajv (and the app) see a number below the minimum.
+  const check = compile({ type: 'object', properties: { n: { type: ['number', 'null'], minimum: 0 } } })
+  for (const n of [-Infinity, Infinity, NaN]) {
+    assert.strictEqual(check({ n }), false, String(n))
+    assert.strictEqual(check.errors[0].keyword, 'type')
+  }
+  assert.strictEqual(compile({ type: 'null' })(NaN), false)
+  assert.strictEqual(check({ n: null }), true)
+  assert.strictEqual(check({ n: 1 }), true)
+})

@@ -157,6 +157,11 @@ function compile(schema, options) {
       return fail(validate, 'type', `must be a JSON value (${err.message})`)
     }
     if (text === undefined) return fail(validate, 'type', 'must be a JSON value')
+    // JSON.stringify writes NaN and ±Infinity as null: Rust would judge a null the app does
+    // not hold (-Infinity passing `type: ['number', 'null'], minimum: 0`).
+    if (text.includes('null') && hasNonFinite(data, 0)) {
+      return fail(validate, 'type', 'must be a JSON value (NaN and Infinity are not)')
+    }
     const out = native.validateJsonById(id, text)
     if (out === null) {
       validate.errors = null
@@ -196,6 +201,13 @@ function compile(schema, options) {
 const LONE_SURROGATE = /\\ud[89a-f]/
 const LONE_SURROGATE_ALL = /\\(?:\\|u(d[89a-f][0-9a-f]{2}))/g
 const replaceLone = (match, lone) => (lone ? '\\ufffd' : match)
+
+function hasNonFinite(value, depth) {
+  if (typeof value === 'number') return !Number.isFinite(value)
+  if (value === null || typeof value !== 'object' || depth > 256) return false
+  for (const v of Object.values(value)) if (hasNonFinite(v, depth + 1)) return true
+  return false
+}
 
 function fail(validate, keyword, message) {
   validate.errors = [{ instancePath: '', schemaPath: '#', keyword, params: {}, message }]
