@@ -55,6 +55,13 @@ const KNOWN = new Set([
   ...SCHEMA_OPTIONS,
 ])
 
+function requireNative(names) {
+  for (const name of names) {
+    if (typeof native[name] !== 'function')
+      throw new Error(`rampart/validate: the native addon has no ${name}`)
+  }
+}
+
 /**
  * Checks json() options and builds `parse(buf)` → `{ body }` or an error (body-parser
  * shaped, or a ValidationError): the whole path from raw bytes to req.body.
@@ -82,8 +89,9 @@ function createParser(options) {
   const strictType = Boolean(opts.strictType) || opts.schema !== undefined
 
   const { syntax, tooDeep, invalid, unknownId, protoFlag, codeMask } = statusTable()
-  const checkBodyById = native.checkBodyById
-  const scanBody = native.scanBody
+  // Touched here so a missing addon fails at start-up; called through `native` per request
+  // so metrics({ nativeDurations }) can wrap them after this json() is made.
+  requireNative(['checkBodyById', 'scanBody', 'takeBodyErrors'])
   let check = null
   let mutating = false
   if (opts.schema !== undefined) {
@@ -118,7 +126,7 @@ function createParser(options) {
         )
       }
     }
-    const status = schemaId !== -1 ? checkBodyById(schemaId, buf, depth) : scanBody(buf, depth)
+    const status = schemaId !== -1 ? native.checkBodyById(schemaId, buf, depth) : native.scanBody(buf, depth)
     if (status === unknownId) throw new Error('rampart/validate: internal error: schema id not registered')
     const code = status & codeMask
     if (code === syntax) return parseFailure(buf)
