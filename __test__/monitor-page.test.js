@@ -16,8 +16,11 @@ const { report, taps } = require('../lib/events')
 const { HttpError } = require('../lib/errors')
 const secureHeaders = require('../lib/headers')
 
-/** Opens the SSE stream and collects messages until `until(messages)` or the deadline. */
-function readStream(url, { headers = {}, until, timeoutMs = 5000 } = {}) {
+/**
+ * Opens the SSE stream and collects messages until `until(messages)` or the deadline.
+ * `onHello` runs once the first message (the hello) has arrived: the stream is then open.
+ */
+function readStream(url, { headers = {}, until, timeoutMs = 5000, onHello } = {}) {
   return new Promise((resolve, reject) => {
     const messages = []
     const req = http.get(url, { headers }, (res) => {
@@ -42,6 +45,7 @@ function readStream(url, { headers = {}, until, timeoutMs = 5000 } = {}) {
           const event = /^event: (.*)$/m.exec(block)
           const data = /^data: (.*)$/m.exec(block)
           if (event && data) messages.push({ event: event[1], data: JSON.parse(data[1]) })
+          if (messages.length === 1 && onHello) onHello()
         }
         if (until && until(messages)) finish()
       })
@@ -155,13 +159,13 @@ test('the stream: a hello with the policy and app headers, then events as they h
   const srv = await serve(app)
   t.after(() => srv.close())
   await fetch(`${srv.url}/_rampart/`) // the page load records the headers the app sends
-  const reading = readStream(`${srv.url}/_rampart/stream`, {
+  const { status, headers, messages } = await readStream(`${srv.url}/_rampart/stream`, {
     until: (m) => m.some((x) => x.event === 'stats' && x.data.totals['auth.failed'] === 2),
+    onHello: async () => {
+      await fetch(`${srv.url}/x`)
+      await fetch(`${srv.url}/x`)
+    },
   })
-  await new Promise((r) => setTimeout(r, 100))
-  await fetch(`${srv.url}/x`)
-  await fetch(`${srv.url}/x`)
-  const { status, headers, messages } = await reading
   assert.equal(status, 200)
   assert.match(headers['content-type'], /^text\/event-stream/)
   const hello = messages[0]
@@ -194,14 +198,23 @@ test('connections are limited: past maxClients a stream gets 503', async (t) => 
   t.after(page.close)
   const srv = await serve(appWith(page))
   t.after(() => srv.close())
-  const first = readStream(`${srv.url}/_rampart/stream`, { timeoutMs: 1500 })
-  await new Promise((r) => setTimeout(r, 200))
-  const second = await readStream(`${srv.url}/_rampart/stream`)
+  let second
+  const first = await readStream(`${srv.url}/_rampart/stream`, {
+    until: () => second !== undefined,
+    onHello: async () => {
+      second = await readStream(`${srv.url}/_rampart/stream`)
+    },
+  })
+  assert.equal(first.status, 200)
   assert.equal(second.status, 503)
-  assert.equal((await first).status, 200)
-  // once the first is gone, a new one is taken
-  await new Promise((r) => setTimeout(r, 100))
-  const third = await readStream(`${srv.url}/_rampart/stream`, { until: (m) => m.length > 0 })
+  assert.equal(second.headers['retry-after'], '10')
+  // once the first is gone, a new one is taken (the server sees the close a moment later)
+  let third
+  for (let i = 0; i < 50; i++) {
+    third = await readStream(`${srv.url}/_rampart/stream`, { until: (m) => m.length > 0 })
+    if (third.status === 200) break
+    await new Promise((r) => setTimeout(r, 20))
+  }
   assert.equal(third.status, 200)
 })
 
@@ -281,7 +294,8 @@ test('close() stops the taps; a page taps rate-limit decisions only while someon
     },
   })
   assert.equal(during, true)
-  await new Promise((r) => setTimeout(r, 200)) // a tick with no viewer untaps
+  // the first tick with no viewer untaps
+  for (let i = 0; i < 100 && taps.rateLimit; i++) await new Promise((r) => setTimeout(r, 20))
   assert.equal(taps.rateLimit, false)
   page.close()
   assert.equal(taps.event, false)
