@@ -39,8 +39,13 @@ test('status on this node: each path is active, or says why not', (t) => {
   const status = fastPathStatus()
   t.diagnostic(`node ${process.version}: ${JSON.stringify(status)}`)
   // On V8 the dictionary-mode step can always run; the header table depends on node's layout.
-  assert.equal(status.dictionaryMode, 'active')
-  assert.ok(['active', 'unavailable'].includes(status.headerTable), status.headerTable)
+  // (The suite may itself run with an opt-out set: then the status must name it.)
+  if (process.env.RAMPART_NO_DICTIONARY_MODE === '1') {
+    assert.equal(status.dictionaryMode, 'disabled by RAMPART_NO_DICTIONARY_MODE')
+  } else assert.equal(status.dictionaryMode, 'active')
+  if (process.env.RAMPART_NO_HEADER_TABLE === '1') {
+    assert.equal(status.headerTable, 'disabled by RAMPART_NO_HEADER_TABLE')
+  } else assert.ok(['active', 'unavailable'].includes(status.headerTable), status.headerTable)
 })
 
 // Counts the setHeader calls made while rampart's middlewares write their headers. setHeader
@@ -363,7 +368,7 @@ test('header values: compileHeaders refuses exactly what setHeader refuses (name
   }
 })
 
-test('header values: rate-limit draft-8 names and limits take the direct path only when setHeader would', async () => {
+test('header values: rate-limit draft-8 names and limits take the direct path only when setHeader would', async (t) => {
   // Each value once through the default (direct) path and once with the table path off:
   // the same error or the same headers.
   const outcome = async (options) => {
@@ -376,6 +381,12 @@ test('header values: rate-limit draft-8 names and limits take the direct path on
     return error ? `error ${error.code}` : JSON.stringify(res.getHeaders())
   }
   const inputs = fuzzValues().filter((_v, i) => i % 3 === 0)
+  // One frozen clock: X-RateLimit-Reset and Date are whole seconds, and two runs that
+  // straddle a second would differ for that reason alone.
+  const realNow = Date.now
+  const frozen = Math.floor(realNow() / 1000) * 1000 + 100
+  Date.now = () => frozen
+  t.after(() => (Date.now = realNow))
   for (const identifier of inputs) {
     const direct = await outcome({ identifier })
     const plain = await outcome({ identifier, fastPaths: { headerTable: false } })
