@@ -33,8 +33,10 @@ class MockStore {
   }
   async increment() {
     this.counter += 1
+    if (this.onIncrement) this.onIncrement()
     // A store that answers later (a network store): the response may close meanwhile.
     if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs))
+    if (this.gate) await this.gate
     return { totalHits: this.counter, resetTime: undefined }
   }
   async decrement() {
@@ -122,7 +124,11 @@ for (const [name, limiter] of LIBRARIES) {
 // Not run against express-rate-limit 8.7: it judges the close after its handler chain ran, and
 // by then the route has written to the dead socket (writableEnded), so the hit is kept.
 test('rampart: should decrement hits when the client hangs up while a slow store answers', async () => {
-  const store = new MockStore(60)
+  // The store answers only when the test says so (no timing): after the client has gone.
+  const store = new MockStore()
+  let release
+  store.gate = new Promise((resolve) => (release = resolve))
+  const asked = new Promise((resolve) => (store.onIncrement = resolve))
   const app = express()
   let closed
   const responseClosed = new Promise((resolve) => (closed = resolve))
@@ -137,10 +143,11 @@ test('rampart: should decrement hits when the client hangs up while a slow store
     const socket = net.connect(s.server.address().port, '127.0.0.1')
     await new Promise((resolve) => socket.once('connect', resolve))
     socket.write('GET / HTTP/1.1\r\nHost: x\r\n\r\n')
-    await tick(10) // the request is in the middleware, the store still answering
+    await asked // the request is in the middleware, the store still answering
     socket.destroy()
     await responseClosed
-    await tick(120) // the store answers; nothing is sent
+    release()
+    await tick(20) // the store answered; the route wrote to the dead socket
     assert.strictEqual(store.decrementWasCalled, true, 'decrement was not called on the store')
     assert.strictEqual(store.counter, 0)
   } finally {
