@@ -151,7 +151,13 @@ test('the stream: a hello with the policy and app headers, then events as they h
     },
   })
   t.after(page.close)
-  const app = appWith(page, secureHeaders())
+  const app = appWith(page, [
+    secureHeaders(),
+    (_req, res, next) => {
+      res.setHeader('Set-Cookie', 'sid=session-secret; HttpOnly')
+      next()
+    },
+  ])
   app.get('/x', (req, _res, next) => {
     report('auth.failed', req, 'invalid_token: invalid signature')
     next(new HttpError(401))
@@ -172,6 +178,8 @@ test('the stream: a hello with the policy and app headers, then events as they h
   assert.equal(hello.event, 'hello')
   assert.ok(hello.data.types.includes('auth.failed'))
   assert.equal(hello.data.policy.headers['x-content-type-options'], 'nosniff')
+  assert.ok(!('set-cookie' in hello.data.policy.headers), 'a session cookie never reaches the page')
+  assert.doesNotMatch(JSON.stringify(hello.data), /session-secret|hunter2/)
   assert.deepEqual(hello.data.policy.options, {
     cors: { origin: ['https://app.example'] },
     jwt: { secret: '[hidden]' },

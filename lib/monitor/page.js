@@ -218,11 +218,16 @@ function securityPage(options = {}) {
   return router
 }
 
+// Not policy: a session cookie has no place in a page's DOM, and these change per response.
+const NOT_POLICY = new Set(['set-cookie', 'date', 'etag', 'content-length', 'x-request-id'])
+
 /** The headers the app's earlier middleware put on this response: what it sends everywhere. */
 function appHeaders(res) {
   const out = {}
   const headers = typeof res.getHeaders === 'function' ? res.getHeaders() : {}
-  for (const name of Object.keys(headers).sort()) out[name] = String(headers[name])
+  for (const name of Object.keys(headers).sort()) {
+    if (!NOT_POLICY.has(name)) out[name] = String(headers[name]).slice(0, 2000)
+  }
   return out
 }
 
