@@ -3,7 +3,10 @@
 //!   algorithm: never a panic, and a token that verifies must carry exactly the canonical
 //!   signature of its signing input (no malleable encodings, no `none`, no key confusion);
 //! - a header and payload from the input, signed, then verified (must pass and give the
-//!   payload back) and then changed at one byte (must fail).
+//!   payload back) and then changed at one byte (must fail);
+//! - (first byte 2) the input as the UTF-16 units of a JS string, read as the binding reads
+//!   a token: narrowed only when every unit is ASCII, and then exactly (widening the bytes
+//!   gives the units back), so no two strings can verify as the same token.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -13,7 +16,7 @@ use base64::Engine;
 use libfuzzer_sys::fuzz_target;
 use rampart::jwt::keys::KeyKind;
 use rampart::jwt::sign::sign;
-use rampart::jwt::token::{decode_segment, read_header, split, HeaderMemo};
+use rampart::jwt::token::{ascii_from_utf16, decode_segment, read_header, split, HeaderMemo};
 use rampart::jwt::verify::{payload_text, verify};
 use rampart::jwt::{Alg, PrivateKey, PublicKey};
 
@@ -52,6 +55,23 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let memo = HeaderMemo::default();
+    if mode == 2 {
+        let units: Vec<u16> = rest
+            .chunks_exact(2)
+            .map(|p| u16::from_le_bytes([p[0], p[1]]))
+            .collect();
+        let mut bytes = vec![0u8; units.len()];
+        let narrowed = ascii_from_utf16(&units, &mut bytes);
+        assert_eq!(narrowed, units.iter().all(|&u| u < 0x80), "ASCII decision");
+        if narrowed {
+            let widened: Vec<u16> = bytes.iter().map(|&b| u16::from(b)).collect();
+            assert_eq!(widened, units, "a narrowed token widens back to its string");
+            for (_, public) in &keys().pairs {
+                let _ = verify(&bytes, public, u32::MAX, MAX_LEN, &memo);
+            }
+        }
+        return;
+    }
     if mode & 1 == 0 {
         // Any bytes as a token.
         let _ = split(rest);
