@@ -296,3 +296,28 @@ test('rampart/monitor loads without prom-client and @opentelemetry/api; metrics(
   assert.deepEqual(r.loaded, [])
   assert.equal(r.stopType, 'function')
 })
+
+for (const [name, lib] of [
+  ['Express 5', 'express'],
+  ['Express 4', 'express4'],
+]) {
+  test(`${name}: a router mounted at /v1 gives the route label /v1/items/:id`, async (t) => {
+    const xp = require(lib)
+    const registry = new client.Registry()
+    const m = metrics({ registry })
+    t.after(() => m.stop())
+    const app = xp()
+    const router = xp.Router()
+    router.get('/items/:id', jwtAuth({ secret: SECRET, algorithms: ['HS256'] }), (_req, res) => res.end())
+    app.use('/v1', router)
+    app.use((err, _req, res, _next) => res.status(err.status || 500).end())
+    const srv = await serve(app)
+    t.after(() => srv.close())
+    for (const id of ['1', '2']) assert.equal((await fetch(`${srv.url}/v1/items/${id}`)).status, 401)
+    const s = parse(await registry.metrics())
+    assert.equal(
+      value(s, 'rampart_events_total', { route: '/v1/items/:id', reason: 'credentials_required' }),
+      2,
+    )
+  })
+}

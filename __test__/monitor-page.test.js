@@ -325,3 +325,29 @@ test('policy description: secrets masked, functions named, depth and size bounde
   assert.equal(d.re, '/x/')
   assert.equal(JSON.stringify(d.nested).includes('"f"'), false)
 })
+
+test('mounts the same under Express 4', async (t) => {
+  const express4 = require('express4')
+  const page = securityPage({ allowInsecureLocal: true })
+  t.after(page.close)
+  const app = express4()
+  app.use('/ops/_rampart', page)
+  const srv = await serve(app)
+  t.after(() => srv.close())
+  const redirect = await fetch(`${srv.url}/ops/_rampart`, { redirect: 'manual' })
+  assert.equal(redirect.status, 308)
+  assert.equal(
+    new URL(redirect.headers.get('location'), `${srv.url}/ops/_rampart`).pathname,
+    '/ops/_rampart/',
+  )
+  assert.equal((await fetch(`${srv.url}/ops/_rampart/`)).status, 200)
+  assert.equal(
+    (await fetch(`${srv.url}/ops/_rampart/style.css`)).headers.get('content-type'),
+    'text/css; charset=utf-8',
+  )
+  const { status, messages } = await readStream(`${srv.url}/ops/_rampart/stream`, {
+    until: (m) => m.length > 0,
+  })
+  assert.equal(status, 200)
+  assert.equal(messages[0].event, 'hello')
+})
