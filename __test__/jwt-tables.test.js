@@ -112,6 +112,8 @@ test('lib/jwt reads no native property at require time; factories touch the addo
     attempt('createVerifier', () => jwt.createVerifier({ key: 'x'.repeat(32) }))
     attempt('createSigner', () => jwt.createSigner({ key: 'x'.repeat(32) }))
     attempt('jwtAuth', () => jwt.jwtAuth({ secret: 'x'.repeat(32), algorithms: ['HS256'] }))
+    attempt('jwtAuth jwksUri', () => jwt.jwtAuth({ jwksUri: 'https://issuer.example/jwks.json' }))
+    attempt('jwtAuth secret function', () => jwt.jwtAuth({ secret: async () => 'x'.repeat(32), algorithms: ['HS256'] }))
     console.log(JSON.stringify(out))
   `
   const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20000 })
@@ -121,5 +123,7 @@ test('lib/jwt reads no native property at require time; factories touch the addo
     createVerifier: 'addon missing',
     createSigner: 'addon missing',
     jwtAuth: 'addon missing',
+    'jwtAuth jwksUri': 'addon missing',
+    'jwtAuth secret function': 'addon missing',
   })
 })

@@ -11,6 +11,7 @@ const { isThenable, setPath } = require('./util')
 const { unless } = require('./unless')
 const { JwksClient } = require('./jwks')
 const { JsonWebTokenError, TokenExpiredError, UnauthorizedError } = require('./errors')
+const { tables } = require('./tables')
 const { report } = require('../events')
 const { toDictionaryMode } = require('../dictionary-mode')
 
@@ -120,6 +121,9 @@ function jwtAuth(options) {
     throw new TypeError(`jwtAuth: ${err.message}`)
   }
   Object.freeze(vo)
+  // Touches the addon now, whatever the key source: with jwksUri or a secret function no key
+  // is built until a request comes, and a missing addon must fail at start-up instead.
+  tables()
   const optionMask = vo.algorithms ? algMask(vo.algorithms) : -1
   const credentialsRequired = o.credentialsRequired === undefined ? true : !!o.credentialsRequired
   const requestProperty = typeof o.requestProperty === 'string' ? o.requestProperty : 'user'
