@@ -311,6 +311,14 @@ test('close() stops the taps; a page taps rate-limit decisions only while someon
 
 test('policy description: secrets masked, functions named, depth and size bounded', () => {
   const deep = { a: { b: { c: { d: { e: { f: 1 } } } } } }
+  class RedisStore {
+    constructor() {
+      this.client = { url: 'redis://:pa55@cache:6379' }
+    }
+  }
+  assert.deepEqual(describePolicy({ rateLimit: { store: new RedisStore(), limit: 5 } }), {
+    rateLimit: { store: '[RedisStore]', limit: 5 },
+  })
   const d = describePolicy({
     apiKey: 'k',
     password: 'p',

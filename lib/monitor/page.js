@@ -101,6 +101,10 @@ function describe(value, depth = 0) {
   if (value === null || typeof value !== 'object') return value
   if (depth > 4) return '[…]'
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => describe(v, depth + 1))
+  // A store, a client, a KeyObject: named, never opened (a Redis client holds its URL and password).
+  const proto = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null)
+    return `[${(value.constructor && value.constructor.name) || 'object'}]`
   const out = {}
   for (const [k, v] of Object.entries(value).slice(0, 50)) {
     // Secrets have no place on a page: keys that look like one are masked.

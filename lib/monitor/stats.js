@@ -44,7 +44,8 @@ class PageStats {
     this.addSource(ip === undefined ? '(no ip)' : ip, type, event.time)
     if (type === 'ratelimit.exceeded') {
       const m = LIMITER_REASON.exec(event.reason || '')
-      if (m) this.limiter(Number(m[1]), Number(m[2])).blockedEvents++
+      const l = m ? this.limiter(Number(m[1]), Number(m[2])) : null
+      if (l !== null) l.blockedEvents++
     }
     return shown
   }
@@ -64,7 +65,7 @@ class PageStats {
     const key = `${limit}/${windowMs}`
     let l = this.limiters.get(key)
     if (l === undefined) {
-      if (this.limiters.size >= MAX_LIMITERS) return { blockedEvents: 0 }
+      if (this.limiters.size >= MAX_LIMITERS) return null
       l = {
         name: `${limit} per ${windowMs / 1000} s`,
         limit,
