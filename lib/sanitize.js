@@ -3,7 +3,8 @@
 // sanitizer, plus escapeHtml and the sanitize() middleware. Policies compile once; strings
 // with no '<' and no '&' never leave JavaScript.
 const native = require('./native')
-const { defaults, normalize, SanitizeOptionsError } = require('./sanitize/options')
+const { defaults, normalize, callbacksOf, SanitizeOptionsError } = require('./sanitize/options')
+const { compileCallbacks } = require('./sanitize/callbacks')
 const { eachString, eachFieldString, compileFields } = require('./sanitize/walk')
 
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
@@ -35,6 +36,21 @@ function compileNormalized(normalized) {
   }
 }
 
+/**
+ * A policy with JavaScript callbacks: Rust tokenizes the input into records (one call), the
+ * callbacks run over them, and the native policy cleans what they produced (one call).
+ * Always runs, plain text included (textFilter sees every text).
+ */
+function compileWithCallbacks(normalized, callbacks) {
+  const policy = compileNormalized({ ...normalized, transformTags: {} })
+  const run = compileCallbacks(callbacks, normalized)
+  return {
+    callbacks: true,
+    clean: (input) => policy.clean(run(policy.records(input))),
+    cleanMany: (inputs) => inputs.map((input) => policy.clean(run(policy.records(input)))),
+  }
+}
+
 // Policies behind sanitizeHtml: by options object (WeakMap), then by content, so that an
 // options literal written inline in a hot path compiles once too.
 const byObject = new WeakMap()
@@ -50,6 +66,13 @@ function policyFor(options) {
   let policy = byObject.get(options)
   if (policy) return policy
   const normalized = normalize(options)
+  const callbacks = callbacksOf(options)
+  if (callbacks) {
+    // Functions are not content: cached by options object only.
+    policy = compileWithCallbacks(normalized, callbacks)
+    byObject.set(options, policy)
+    return policy
+  }
   const key = JSON.stringify(normalized)
   policy = byContent.get(key)
   if (!policy) {
@@ -69,15 +92,18 @@ function policyFor(options) {
 function sanitizeHtml(dirty, options) {
   const policy = policyFor(options)
   const input = toInput(dirty)
-  return hasMarkup(input) ? policy.clean(input) : input
+  return policy.callbacks || hasMarkup(input) ? policy.clean(input) : input
 }
 
 /** Compiles `options` once and returns `(dirty) => clean`. */
 function createSanitizer(options) {
-  const policy = compileNormalized(normalize(options))
+  const normalized = normalize(options)
+  const callbacks = callbacksOf(options)
+  const policy = callbacks ? compileWithCallbacks(normalized, callbacks) : compileNormalized(normalized)
+  const always = Boolean(callbacks)
   return function sanitizer(dirty) {
     const input = toInput(dirty)
-    return hasMarkup(input) ? policy.clean(input) : input
+    return always || hasMarkup(input) ? policy.clean(input) : input
   }
 }
 
@@ -105,7 +131,9 @@ function sanitize(options = {}) {
   }
   let policy = null
   if (mode === 'html') {
-    policy = compileNormalized(normalize(htmlOptions))
+    const normalized = normalize(htmlOptions)
+    const callbacks = callbacksOf(htmlOptions)
+    policy = callbacks ? compileWithCallbacks(normalized, callbacks) : compileNormalized(normalized)
   } else if (mode === 'text' || mode === 'escape') {
     const extra = Object.keys(htmlOptions)
     if (extra.length > 0) {
@@ -194,5 +222,19 @@ sanitizeHtml.createSanitizer = createSanitizer
 sanitizeHtml.escapeHtml = escapeHtml
 sanitizeHtml.sanitize = sanitize
 sanitizeHtml.SanitizeOptionsError = SanitizeOptionsError
+
+/** sanitize-html's simpleTransform: a transformTags function renaming the tag and setting attributes. */
+sanitizeHtml.simpleTransform = function simpleTransform(newTagName, newAttribs, merge) {
+  merge = merge === undefined ? true : merge
+  newAttribs = newAttribs || {}
+  return function (tagName, attribs) {
+    if (merge) {
+      for (const a of Object.keys(newAttribs)) attribs[a] = newAttribs[a]
+    } else {
+      attribs = newAttribs
+    }
+    return { tagName: newTagName, attribs }
+  }
+}
 
 module.exports = sanitizeHtml

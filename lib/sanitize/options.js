@@ -227,23 +227,30 @@ const defaults = Object.freeze({
   nestingLimit: 256,
 })
 
-// sanitize-html options that take JavaScript callbacks or features rampart does not have.
+// sanitize-html options rampart does not have, and why.
 const UNSUPPORTED = {
-  exclusiveFilter: 'it is a JavaScript callback run per element',
-  textFilter: 'it is a JavaScript callback run per text node',
-  onOpenTag: 'it is a JavaScript callback run per element',
-  onCloseTag: 'it is a JavaScript callback run per element',
-  allowedStyles:
-    'per-property style filtering is not implemented; leave style out of allowedAttributes or allow it whole',
-  allowedIframeHostnames: 'iframe hostname filtering is not implemented',
-  allowedIframeDomains: 'iframe domain filtering is not implemented',
-  allowIframeRelativeUrls: 'iframe URL filtering is not implemented',
-  allowedScriptHostnames: 'rampart never allows <script>',
-  allowedScriptDomains: 'rampart never allows <script>',
   parser: 'the parser is html5ever (the HTML standard); htmlparser2 options do not apply',
 }
 
-const KNOWN = new Set([...Object.keys(defaults), 'allowedClasses', 'transformTags', 'allowVulnerableTags'])
+// The JavaScript callbacks: run over a batch of tag and text records (lib/sanitize/callbacks.js).
+const CALLBACKS = ['exclusiveFilter', 'textFilter', 'onOpenTag', 'onCloseTag']
+
+const KNOWN = new Set([
+  ...Object.keys(defaults),
+  ...CALLBACKS,
+  'allowedClasses',
+  'transformTags',
+  'allowVulnerableTags',
+  'allowedStyles',
+  'allowedIframeHostnames',
+  'allowedIframeDomains',
+  'allowIframeRelativeUrls',
+  'allowedScriptHostnames',
+  'allowedScriptDomains',
+])
+
+const MODES = ['discard', 'escape', 'recursiveEscape', 'completelyDiscard']
+const VULNERABLE_TAGS = ['script', 'style']
 
 class SanitizeOptionsError extends TypeError {
   constructor(message) {
@@ -296,46 +303,137 @@ function normalize(options) {
   }
   const o = { ...defaults }
   for (const key of Object.keys(options)) if (options[key] !== undefined) o[key] = options[key]
+  // sanitize-html: an allowedTags that is falsy but not false allows no tag.
+  if (Object.hasOwn(options, 'allowedTags') && !options.allowedTags && options.allowedTags !== false) {
+    o.allowedTags = []
+  }
+  // sanitize-html reads a string allowedTags with indexOf; rampart takes it as one tag name.
+  if (typeof o.allowedTags === 'string') o.allowedTags = [o.allowedTags]
 
   if (o.allowedTags === false) {
     fail(
-      'allowedTags: false (every tag) cannot be honoured: it would let <script> through; list the tags instead',
+      'allowedTags: false (every tag) cannot be honoured: it would let <script> and every event-handler carrier through; list the tags instead',
     )
   }
   const mode = o.disallowedTagsMode
-  if (mode !== 'discard' && mode !== 'escape') {
-    fail(`disallowedTagsMode must be 'discard' or 'escape' (got ${JSON.stringify(mode)})`)
+  if (!MODES.includes(mode)) {
+    fail(
+      `disallowedTagsMode must be one of ${MODES.map((m) => `'${m}'`).join(', ')} (got ${JSON.stringify(mode)})`,
+    )
   }
-  if (o.enforceHtmlBoundary) fail('enforceHtmlBoundary: true is not supported')
-  if (o.preserveEscapedAttributes) fail('preserveEscapedAttributes: true is not supported')
-  for (const flag of ['allowProtocolRelative', 'parseStyleAttributes']) {
+  // Ignored when disallowed tags are dropped, as in sanitize-html.
+  if (o.preserveEscapedAttributes && (mode === 'escape' || mode === 'recursiveEscape'))
+    fail('preserveEscapedAttributes: true is not supported (escaped tags show only their allowed attributes)')
+  for (const flag of ['allowProtocolRelative', 'parseStyleAttributes', 'enforceHtmlBoundary']) {
     if (typeof o[flag] !== 'boolean') fail(`${flag} must be a boolean`)
+  }
+  if (o.allowVulnerableTags !== undefined && typeof o.allowVulnerableTags !== 'boolean')
+    fail('allowVulnerableTags must be a boolean')
+  if (Array.isArray(o.allowedTags) && !o.allowVulnerableTags) {
+    for (const tag of VULNERABLE_TAGS) {
+      // sanitize-html's own warning, word for word.
+      if (o.allowedTags.includes(tag))
+        console.warn(
+          `\n\n⚠️ Your \`allowedTags\` option includes, \`${tag}\`, which is inherently\nvulnerable to XSS attacks. Please remove it from \`allowedTags\`.\nOr, to disable this warning, add the \`allowVulnerableTags\` option\nand ensure you are accounting for this risk.\n\n`,
+        )
+    }
+  }
+  for (const key of CALLBACKS) {
+    if (o[key] !== undefined && typeof o[key] !== 'function') fail(`${key} must be a function`)
+  }
+  if (o.allowedStyles !== undefined && !o.parseStyleAttributes) {
+    fail('allowedStyles option cannot be used together with parseStyleAttributes: false.')
   }
   const transformTags = {}
   if (o.transformTags !== undefined) {
     if (o.transformTags === null || typeof o.transformTags !== 'object')
       fail('transformTags must be an object')
     for (const [from, to] of Object.entries(o.transformTags)) {
-      if (typeof to !== 'string') {
-        fail(
-          `transformTags.${from} cannot be honoured: only the name-to-name form ({ ${from}: 'newname' }) is supported, not ${typeof to === 'function' ? 'a function (or sanitizeHtml.simpleTransform)' : typeof to}`,
-        )
-      }
-      transformTags[from] = to
+      if (typeof to === 'function') continue // the callback path (lib/sanitize/callbacks.js)
+      if (typeof to !== 'string') fail(`transformTags.${from} must be a tag name or a function`)
+      if (from !== '*') transformTags[from] = to
     }
   }
-  const attrItem = (item, name) => {
-    if (typeof item !== 'string')
-      fail(`${name}: only attribute names are supported (the { name, values } form is not)`)
+  // allowedAttributes: names, or { name, values, multiple } (split out for the native side).
+  const attributeValues = {}
+  let allowedAttributes = null
+  if (o.allowedAttributes !== false) {
+    const map = o.allowedAttributes
+    if (map === null || typeof map !== 'object' || Array.isArray(map))
+      fail('allowedAttributes must be an object of arrays')
+    allowedAttributes = {}
+    for (const tag of Object.keys(map)) {
+      const list = map[tag]
+      if (!Array.isArray(list)) fail(`allowedAttributes.${tag} must be an array`)
+      allowedAttributes[tag] = []
+      for (const item of list) {
+        if (typeof item === 'string') allowedAttributes[tag].push(item)
+        else if (
+          item &&
+          typeof item === 'object' &&
+          typeof item.name === 'string' &&
+          Array.isArray(item.values)
+        ) {
+          attributeValues[tag] = attributeValues[tag] || {}
+          attributeValues[tag][item.name] = {
+            values: stringList(item.values, `allowedAttributes.${tag}.${item.name}.values`),
+            multiple: item.multiple === true,
+          }
+        } else fail(`allowedAttributes.${tag}: items must be attribute names or { name, values, multiple }`)
+      }
+    }
   }
+  // allowedClasses: names and globs, RegExps, or false (every class) per tag.
+  const allowedClasses = {}
+  const allowedClassesPatterns = {}
+  const allowedClassesAny = []
+  if (o.allowedClasses !== undefined) {
+    const map = o.allowedClasses
+    if (map === null || typeof map !== 'object' || Array.isArray(map))
+      fail('allowedClasses must be an object')
+    for (const tag of Object.keys(map)) {
+      const list = map[tag]
+      if (list === false) {
+        allowedClassesAny.push(tag)
+        continue
+      }
+      if (!Array.isArray(list)) fail(`allowedClasses.${tag} must be an array or false`)
+      allowedClasses[tag] = []
+      for (const item of list) {
+        if (typeof item === 'string') allowedClasses[tag].push(item)
+        else if (item instanceof RegExp) {
+          ;(allowedClassesPatterns[tag] = allowedClassesPatterns[tag] || []).push(pattern(item))
+        } else fail(`allowedClasses.${tag}: items must be strings or RegExps`)
+      }
+    }
+  }
+  let allowedStyles = null
+  if (o.allowedStyles !== undefined) {
+    const map = o.allowedStyles
+    if (map === null || typeof map !== 'object') fail('allowedStyles must be an object')
+    allowedStyles = {}
+    for (const tag of Object.keys(map)) {
+      const props = map[tag]
+      if (props === null || typeof props !== 'object') fail(`allowedStyles.${tag} must be an object`)
+      allowedStyles[tag] = {}
+      for (const prop of Object.keys(props)) {
+        const list = props[prop]
+        if (!Array.isArray(list) || !list.every((r) => r instanceof RegExp))
+          fail(`allowedStyles.${tag}.${prop} must be an array of RegExps`)
+        allowedStyles[tag][prop] = list.map(pattern)
+      }
+    }
+  }
+  const hosts = (key) => (o[key] === undefined ? null : stringList(o[key], key))
+  if (o.allowIframeRelativeUrls !== undefined && typeof o.allowIframeRelativeUrls !== 'boolean')
+    fail('allowIframeRelativeUrls must be a boolean')
   const limit = o.nestingLimit
   if (!Number.isInteger(limit) || limit < 1 || limit > 10000)
     fail('nestingLimit must be an integer from 1 to 10000')
   return {
     allowedTags: stringList(o.allowedTags, 'allowedTags'),
-    allowedAttributes:
-      o.allowedAttributes === false ? null : listMap(o.allowedAttributes, 'allowedAttributes', attrItem),
-    allowedClasses: o.allowedClasses === undefined ? {} : listMap(o.allowedClasses, 'allowedClasses'),
+    allowedAttributes,
+    allowedClasses,
     allowedSchemes: stringList(o.allowedSchemes, 'allowedSchemes'),
     allowedSchemesByTag: listMap(o.allowedSchemesByTag, 'allowedSchemesByTag'),
     allowedSchemesAppliedToAttributes: stringList(
@@ -350,7 +448,47 @@ function normalize(options) {
     nonBooleanAttributes: stringList(o.nonBooleanAttributes, 'nonBooleanAttributes'),
     allowedEmptyAttributes: stringList(o.allowedEmptyAttributes, 'allowedEmptyAttributes'),
     nestingLimit: limit,
+    attributeValues,
+    allowedClassesPatterns,
+    allowedClassesAny,
+    allowedStyles,
+    parseStyleAttributes: o.parseStyleAttributes,
+    allowedIframeHostnames: hosts('allowedIframeHostnames'),
+    allowedIframeDomains: hosts('allowedIframeDomains'),
+    allowIframeRelativeUrls: o.allowIframeRelativeUrls === undefined ? null : o.allowIframeRelativeUrls,
+    allowedScriptHostnames: hosts('allowedScriptHostnames'),
+    allowedScriptDomains: hosts('allowedScriptDomains'),
+    enforceHtmlBoundary: o.enforceHtmlBoundary,
   }
 }
 
-module.exports = { defaults, normalize, SanitizeOptionsError }
+/** A RegExp as the native side takes it (compiled there with Rust's regex syntax). */
+function pattern(re) {
+  return { source: re.source, flags: re.flags }
+}
+
+/** The callbacks in `options` (for lib/sanitize/callbacks.js), or null when there is none. */
+function callbacksOf(options) {
+  if (!options) return null
+  const out = {}
+  let any = false
+  for (const key of CALLBACKS) {
+    if (typeof options[key] === 'function') {
+      out[key] = options[key]
+      any = true
+    }
+  }
+  const tt = options.transformTags
+  if (tt && typeof tt === 'object') {
+    for (const [from, to] of Object.entries(tt)) {
+      if (typeof to === 'function' || from === '*') {
+        out.transformTags = tt
+        any = true
+        break
+      }
+    }
+  }
+  return any ? out : null
+}
+
+module.exports = { defaults, normalize, callbacksOf, SanitizeOptionsError }

@@ -29,6 +29,13 @@ impl HtmlPolicy {
         self.inner.clean(&input).into_owned()
     }
 
+    /// The input as flat tag and text records (see `sanitize::records`): the batch the
+    /// JavaScript callbacks run over, in one call.
+    #[napi(catch_unwind)]
+    pub fn records(&self, input: String) -> Vec<String> {
+        crate::sanitize::records(&input)
+    }
+
     /// Sanitizes many strings in one call (a request body's fields).
     #[napi(catch_unwind)]
     pub fn clean_many(&self, inputs: Vec<String>) -> Vec<String> {

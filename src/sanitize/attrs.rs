@@ -1,9 +1,25 @@
 //! The attribute rules of a policy: which attributes stay on which tag, which classes,
 //! and the value checks (URL schemes, `srcset`, `style`) that apply whatever the options.
 
+use super::css::{filter_style, StyleRules};
 use super::names::{glob_match, NameMap, NameSet};
-use super::url::UrlPolicy;
+use super::url::{HostRule, UrlPolicy};
+use regex::Regex;
 use std::borrow::Cow;
+
+/// The rules beyond names: `{ name, values }` attributes, class patterns, `allowedStyles`,
+/// iframe and script hostname allowlists.
+#[derive(Default)]
+pub(crate) struct AttrExtras {
+    /// tag → attribute → (allowed values, space-separated list).
+    pub(crate) values: NameMap<NameMap<(NameSet, bool)>>,
+    pub(crate) class_patterns: NameMap<Vec<Regex>>,
+    pub(crate) class_any: NameSet,
+    pub(crate) styles: Option<StyleRules>,
+    pub(crate) parse_styles: bool,
+    pub(crate) iframe: Option<HostRule>,
+    pub(crate) script: Option<HostRule>,
+}
 
 /// Exact names plus `*` globs.
 #[derive(Default)]
@@ -39,6 +55,7 @@ pub(crate) struct AttrPolicy {
     non_boolean: NameSet,
     allowed_empty: NameSet,
     pub(crate) urls: UrlPolicy,
+    extras: AttrExtras,
 }
 
 impl AttrPolicy {
@@ -76,7 +93,16 @@ impl AttrPolicy {
             non_boolean: NameSet::from_iter(non_boolean.iter().map(|s| s.as_str())),
             allowed_empty: NameSet::from_iter(allowed_empty.iter().map(|s| s.as_str())),
             urls,
+            extras: AttrExtras {
+                parse_styles: true,
+                ..Default::default()
+            },
         }
+    }
+
+    pub(crate) fn with_extras(mut self, extras: AttrExtras) -> Self {
+        self.extras = extras;
+        self
     }
 
     /// An empty value is written as `name=""` only for `allowedEmptyAttributes`; other
@@ -96,49 +122,96 @@ impl AttrPolicy {
         if !is_safe_name(name) || name.starts_with("on") || name == "srcdoc" {
             return None;
         }
-        if !self.listed(tag, name) {
-            return if name == "class" {
-                self.filter_classes(tag, value)
-            } else {
-                None
-            };
-        }
         if value.is_empty() {
             let non_boolean = self.non_boolean.contains(name) || self.non_boolean.contains("*");
-            return if non_boolean && !self.allowed_empty.contains(name) {
-                None
-            } else {
-                Some(Cow::Borrowed(value))
-            };
+            if non_boolean && !self.allowed_empty.contains(name) {
+                return None;
+            }
         }
-        if self.urls.is_url_attr(name) && !self.urls.allows(tag, name, value) {
+        let mut value = Cow::Borrowed(value);
+        if !self.listed(tag, name) {
+            let rule = self.extras.values.get(tag).and_then(|m| m.get(name));
+            match rule {
+                Some((values, multiple)) => value = restrict(&value, values, *multiple).into(),
+                None if name == "class" => return self.filter_classes(tag, &value).map(Cow::Owned),
+                None => return None,
+            }
+        }
+        if value.is_empty() {
+            return Some(value);
+        }
+        if self.urls.is_url_attr(name) && !self.urls.allows(tag, name, &value) {
             return None;
         }
-        if (name == "srcset" || name == "imagesrcset") && !self.urls.allows_srcset(tag, name, value)
+        if (name == "srcset" || name == "imagesrcset")
+            && !self.urls.allows_srcset(tag, name, &value)
         {
             return None;
         }
-        if name == "style" && is_dangerous_style(value) {
-            return None;
+        if name == "src" {
+            let hosts = match tag {
+                "iframe" => self.extras.iframe.as_ref(),
+                "script" => self.extras.script.as_ref(),
+                _ => None,
+            };
+            if hosts.is_some_and(|rule| !rule.allows(&value)) {
+                return None;
+            }
         }
-        Some(Cow::Borrowed(value))
+        if name == "style" {
+            if self.extras.parse_styles {
+                value = Cow::Owned(filter_style(tag, &value, self.extras.styles.as_ref())?);
+            }
+            if is_dangerous_style(&value) {
+                return None;
+            }
+        }
+        Some(value)
     }
 
-    fn filter_classes<'v>(&self, tag: &str, value: &'v str) -> Option<Cow<'v, str>> {
+    fn filter_classes(&self, tag: &str, value: &str) -> Option<String> {
+        let x = &self.extras;
+        if x.class_any.contains(tag) || x.class_any.contains("*") {
+            return Some(value.to_string());
+        }
         let specific = self.classes_by_tag.get(tag);
-        if specific.is_none() && self.classes_global.is_none() {
+        let patterns = [x.class_patterns.get(tag), x.class_patterns.get("*")];
+        if specific.is_none()
+            && self.classes_global.is_none()
+            && patterns.iter().all(Option::is_none)
+        {
             return None;
         }
         let keep = |c: &&str| {
             specific.is_some_and(|r| r.matches(c))
                 || self.classes_global.as_ref().is_some_and(|r| r.matches(c))
+                || patterns
+                    .iter()
+                    .flatten()
+                    .any(|list| list.iter().any(|re| re.is_match(c)))
         };
         let kept: Vec<&str> = value.split_ascii_whitespace().filter(keep).collect();
         if kept.is_empty() {
             None
         } else {
-            Some(Cow::Owned(kept.join(" ")))
+            Some(kept.join(" "))
         }
+    }
+}
+
+/// A `{ name, values }` attribute's value: the whole value if allowed, or (`multiple`) the
+/// allowed space-separated words; empty when none is.
+fn restrict(value: &str, values: &NameSet, multiple: bool) -> String {
+    if multiple {
+        value
+            .split(' ')
+            .filter(|w| values.contains(w))
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else if values.contains(value) {
+        value.to_string()
+    } else {
+        String::new()
     }
 }
 

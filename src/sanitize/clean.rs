@@ -16,6 +16,11 @@ impl Policy {
         if !needs_cleaning(input) {
             return Cow::Borrowed(input);
         }
+        let input = if self.enforce_html_boundary {
+            html_boundary(input)
+        } else {
+            input
+        };
         let streamed = stream::sanitize(self, input, true);
         if self.tree_pass {
             Cow::Owned(self.ammonia.clean(&streamed).to_string())
@@ -27,6 +32,11 @@ impl Policy {
     /// `clean` without the byte-level lane (html5ever's tokenizer for everything): what the
     /// tests compare the lane against.
     pub fn clean_with_html5ever(&self, input: &str) -> String {
+        let input = if self.enforce_html_boundary {
+            html_boundary(input)
+        } else {
+            input
+        };
         let streamed = stream::sanitize(self, input, false);
         if self.tree_pass {
             self.ammonia.clean(&streamed).to_string()
@@ -41,6 +51,28 @@ impl Policy {
     pub fn clean_with_ammonia(&self, input: &str) -> String {
         self.ammonia.clean(input).to_string()
     }
+}
+
+/// sanitize-html's `enforceHtmlBoundary`: when the input has an `<html>` element, only
+/// what is inside it counts.
+fn html_boundary(input: &str) -> &str {
+    let lower = input.to_ascii_lowercase();
+    let b = lower.as_bytes();
+    let mut from = 0;
+    while let Some(at) = lower[from..].find("<html").map(|o| from + o) {
+        let next = b.get(at + 5).copied();
+        if matches!(next, Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\x0c')) {
+            let Some(open_end) = lower[at..].find('>').map(|o| at + o + 1) else {
+                return input;
+            };
+            let close = lower[open_end..]
+                .find("</html")
+                .map_or(input.len(), |o| open_end + o);
+            return &input[open_end..close];
+        }
+        from = at + 5;
+    }
+    input
 }
 
 #[cfg(test)]
@@ -111,6 +143,48 @@ mod tests {
         assert_eq!(
             p.clean("<i>a</i><font>b</font>"),
             "<em>a</em><span>b</span>"
+        );
+    }
+
+    #[test]
+    fn new_modes_and_boundary() {
+        let mut o = PolicyOptions::sanitize_html_defaults();
+        o.disallowed_tags_mode = DisallowedTagsMode::RecursiveEscape;
+        let p = Policy::compile(&o).unwrap();
+        assert_eq!(
+            p.clean("<x><b>a</b></x><b>c</b>"),
+            "&lt;x&gt;&lt;b&gt;a&lt;/b&gt;&lt;/x&gt;<b>c</b>"
+        );
+        o.disallowed_tags_mode = DisallowedTagsMode::CompletelyDiscard;
+        let p = Policy::compile(&o).unwrap();
+        assert_eq!(p.clean("t<x>gone<b>kept</b></x>"), "<b>kept</b>");
+        let mut o = PolicyOptions::sanitize_html_defaults();
+        o.enforce_html_boundary = true;
+        let p = Policy::compile(&o).unwrap();
+        assert_eq!(p.clean("a<HTML lang=x><b>b</b></html>c"), "<b>b</b>");
+        assert_eq!(p.clean("a<html-x>b"), "ab");
+    }
+
+    #[test]
+    fn allowed_scripts_keep_only_an_allowlisted_src() {
+        let mut o = PolicyOptions::sanitize_html_defaults();
+        o.allowed_tags.push("script".into());
+        assert!(Policy::compile(&o).is_err());
+        o.allowed_script_hostnames = Some(vec!["cdn.test".into()]);
+        o.allowed_attributes
+            .as_mut()
+            .unwrap()
+            .insert("script".into(), vec!["src".into()]);
+        let p = Policy::compile(&o).unwrap();
+        assert_eq!(
+            p.clean("<script src=\"https://cdn.test/a.js\">alert(1)</script><b>x</b>"),
+            "<script src=\"https://cdn.test/a.js\"></script><b>x</b>"
+        );
+        assert_eq!(
+            p.clean(
+                "<script src=\"https://evil.test/a.js\"></script><script src=/local.js></script>"
+            ),
+            "<script></script><script></script>"
         );
     }
 

@@ -4,7 +4,7 @@
 //!
 //! - `options`: the option set (sanitize-html names) and its defaults
 //! - `policy`: compiling options into a reusable `Policy`
-//! - `names`, `attrs`, `url`: the attribute, class and URL-scheme rules
+//! - `names`, `attrs`, `url`, `css`: the attribute, class, URL, hostname and style rules
 //! - `stream`: the streaming sanitizer (html5ever tokenizer → canonical output)
 //! - `fast`: the byte-level lane that reads text and ordinary tags without html5ever
 //! - `clean`: the entry points and the no-markup fast path
@@ -12,15 +12,18 @@
 
 mod attrs;
 mod clean;
+mod css;
 mod escape;
 mod fast;
 mod names;
 mod options;
 mod policy;
+mod records;
 mod stream;
 mod url;
 
 pub use clean::needs_cleaning;
 pub use escape::escape_html;
-pub use options::{DisallowedTagsMode, PolicyOptions};
+pub use options::{AttributeValues, DisallowedTagsMode, Pattern, PolicyOptions};
 pub use policy::{Policy, PolicyError};
+pub use records::records;

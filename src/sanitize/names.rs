@@ -69,6 +69,9 @@ impl<V> NameMap<V> {
     pub(crate) fn get(&self, name: &str) -> Option<&V> {
         self.0.get(name)
     }
+    pub(crate) fn remove(&mut self, name: &str) -> Option<V> {
+        self.0.remove(name)
+    }
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
         self.0.iter().map(|(k, v)| (&**k, v))
     }

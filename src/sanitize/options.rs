@@ -12,6 +12,29 @@ pub enum DisallowedTagsMode {
     Discard,
     /// Keep the tag as visible, escaped text.
     Escape,
+    /// Escape the tag and everything inside it, allowed tags included.
+    RecursiveEscape,
+    /// Drop the tag and the text directly inside it (allowed children stay).
+    CompletelyDiscard,
+}
+
+/// A `{ name, values, multiple }` attribute: only these values are kept.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AttributeValues {
+    pub values: Vec<String>,
+    /// The value is a space-separated list: keep the allowed words.
+    #[serde(default)]
+    pub multiple: bool,
+}
+
+/// A JavaScript RegExp as its `source` and `flags`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pattern {
+    pub source: String,
+    #[serde(default)]
+    pub flags: String,
 }
 
 /// A complete policy description (sanitize-html option names, camelCase in JSON).
@@ -35,6 +58,38 @@ pub struct PolicyOptions {
     pub allowed_empty_attributes: Vec<String>,
     /// Open allowed elements deeper than this are dropped (their text is kept).
     pub nesting_limit: usize,
+    /// `{ name, values }` attributes: tag → attribute → allowed values.
+    #[serde(default)]
+    pub attribute_values: HashMap<String, HashMap<String, AttributeValues>>,
+    /// `allowedClasses` given as RegExps: tag → patterns.
+    #[serde(default)]
+    pub allowed_classes_patterns: HashMap<String, Vec<Pattern>>,
+    /// Tags whose `allowedClasses` is `false`: every class stays.
+    #[serde(default)]
+    pub allowed_classes_any: Vec<String>,
+    /// tag → property → value patterns; `None`: every declaration stays.
+    #[serde(default)]
+    pub allowed_styles: Option<HashMap<String, HashMap<String, Vec<Pattern>>>>,
+    /// `false`: style values are kept as written (the script guard still applies).
+    #[serde(default = "yes")]
+    pub parse_style_attributes: bool,
+    #[serde(default)]
+    pub allowed_iframe_hostnames: Option<Vec<String>>,
+    #[serde(default)]
+    pub allowed_iframe_domains: Option<Vec<String>>,
+    #[serde(default)]
+    pub allow_iframe_relative_urls: Option<bool>,
+    #[serde(default)]
+    pub allowed_script_hostnames: Option<Vec<String>>,
+    #[serde(default)]
+    pub allowed_script_domains: Option<Vec<String>>,
+    /// Only what is inside `<html>...</html>` is kept, when the input has it.
+    #[serde(default)]
+    pub enforce_html_boundary: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl PolicyOptions {
@@ -66,6 +121,17 @@ impl PolicyOptions {
             non_boolean_attributes: Vec::new(),
             allowed_empty_attributes: strings(&["alt"]),
             nesting_limit: 256,
+            attribute_values: HashMap::new(),
+            allowed_classes_patterns: HashMap::new(),
+            allowed_classes_any: Vec::new(),
+            allowed_styles: None,
+            parse_style_attributes: true,
+            allowed_iframe_hostnames: None,
+            allowed_iframe_domains: None,
+            allow_iframe_relative_urls: None,
+            allowed_script_hostnames: None,
+            allowed_script_domains: None,
+            enforce_html_boundary: false,
         }
     }
 }

@@ -1,10 +1,11 @@
 //! Compiling options into a `Policy`: done once per options object, then reused for every
 //! string cleaned with it.
 
-use super::attrs::AttrPolicy;
+use super::attrs::{AttrExtras, AttrPolicy};
+use super::css::StyleRules;
 use super::names::{NameMap, NameSet};
-use super::options::{DisallowedTagsMode, PolicyOptions};
-use super::url::UrlPolicy;
+use super::options::{DisallowedTagsMode, Pattern, PolicyOptions};
+use super::url::{HostRule, UrlPolicy};
 use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -60,6 +61,10 @@ pub struct Policy {
     pub(crate) tags: NameSet,
     pub(crate) attrs: Arc<AttrPolicy>,
     pub(crate) escape_disallowed: bool,
+    pub(crate) mode: DisallowedTagsMode,
+    /// `<script>` is allowed (only with a hostname allowlist): its content is always dropped.
+    pub(crate) script_allowed: bool,
+    pub(crate) enforce_html_boundary: bool,
     pub(crate) non_text: NameSet,
     pub(crate) self_closing: NameSet,
     pub(crate) transform: NameMap<Box<str>>,
@@ -92,11 +97,16 @@ impl Policy {
                 .collect::<Vec<_>>()
         };
         let allowed_tags = lower(&options.allowed_tags);
+        let script_hosts =
+            options.allowed_script_hostnames.is_some() || options.allowed_script_domains.is_some();
         for tag in &allowed_tags {
             check_tag_name(tag, "allowedTags")?;
+            if tag == "script" && script_hosts {
+                continue; // src checked against the allowlist, content always dropped
+            }
             if NEVER_TAGS.contains(&tag.as_str()) {
                 return Err(PolicyError(format!(
-                    "allowedTags: <{tag}> cannot be allowed: its content runs as script (rampart never lets scripts through)"
+                    "allowedTags: <{tag}> cannot be allowed: its content runs as script (rampart lets <script> through only with allowedScriptHostnames or allowedScriptDomains, and then only its src)"
                 )));
             }
         }
@@ -153,14 +163,18 @@ impl Policy {
             &lower(&options.allowed_schemes_applied_to_attributes),
             options.allow_protocol_relative,
         );
-        let attrs = Arc::new(AttrPolicy::new(
-            allowed_attrs.as_deref(),
-            &classes,
-            &lower(&options.non_boolean_attributes),
-            &lower(&options.allowed_empty_attributes),
-            urls,
-        ));
+        let attrs = Arc::new(
+            AttrPolicy::new(
+                allowed_attrs.as_deref(),
+                &classes,
+                &lower(&options.non_boolean_attributes),
+                &lower(&options.allowed_empty_attributes),
+                urls,
+            )
+            .with_extras(extras(options)?),
+        );
         let tags = NameSet::from_iter(allowed_tags.iter().map(|s| s.as_str()));
+        let script_allowed = tags.contains("script");
         let non_text = NameSet::from_iter(lower(&options.non_text_tags).iter().map(|s| s.as_str()));
         let tree_pass = allowed_tags
             .iter()
@@ -169,7 +183,13 @@ impl Policy {
         Ok(Policy {
             tags,
             attrs,
-            escape_disallowed: options.disallowed_tags_mode == DisallowedTagsMode::Escape,
+            escape_disallowed: matches!(
+                options.disallowed_tags_mode,
+                DisallowedTagsMode::Escape | DisallowedTagsMode::RecursiveEscape
+            ),
+            mode: options.disallowed_tags_mode,
+            script_allowed,
+            enforce_html_boundary: options.enforce_html_boundary,
             non_text,
             self_closing: NameSet::from_iter(
                 lower(&options.self_closing).iter().map(|s| s.as_str()),
@@ -181,6 +201,107 @@ impl Policy {
             ammonia,
         })
     }
+}
+
+/// A JavaScript RegExp (`source`, `flags`) as a Rust regex: `i`, `m`, `s` map to inline
+/// flags, `g`/`y`/`u`/`d` do not change what `test` matches; `v` and patterns Rust cannot
+/// run (look-around, back-references) are refused at start-up.
+fn regex_of(p: &Pattern, option: &str) -> Result<regex::Regex, PolicyError> {
+    let mut inline = String::new();
+    for f in p.flags.chars() {
+        match f {
+            'i' | 'm' | 's' => inline.push(f),
+            'g' | 'y' | 'u' | 'd' => {}
+            _ => {
+                return Err(PolicyError(format!(
+                    "{option}: RegExp flag '{f}' is not supported"
+                )))
+            }
+        }
+    }
+    let source = if inline.is_empty() {
+        p.source.clone()
+    } else {
+        format!("(?{inline}){}", p.source)
+    };
+    regex::Regex::new(&source).map_err(|e| {
+        PolicyError(format!(
+            "{option}: /{}/ cannot be compiled (rampart runs Rust regex syntax: no look-around or back-references): {e}",
+            p.source
+        ))
+    })
+}
+
+fn extras(o: &PolicyOptions) -> Result<AttrExtras, PolicyError> {
+    let mut x = AttrExtras {
+        parse_styles: o.parse_style_attributes,
+        ..Default::default()
+    };
+    for (tag, attrs) in &o.attribute_values {
+        let mut map = NameMap::default();
+        for (name, rule) in attrs {
+            let name = name.to_ascii_lowercase();
+            if name.starts_with("on") || name == "srcdoc" {
+                return Err(PolicyError(format!(
+                    "allowedAttributes.{tag}: '{name}' cannot be allowed: event handlers and srcdoc run script (rampart always removes them)"
+                )));
+            }
+            let values = NameSet::from_iter(rule.values.iter().map(|s| s.as_str()));
+            map.insert(&name, (values, rule.multiple));
+        }
+        x.values.insert(&tag.to_ascii_lowercase(), map);
+    }
+    for (tag, list) in &o.allowed_classes_patterns {
+        let res = list
+            .iter()
+            .map(|p| regex_of(p, "allowedClasses"))
+            .collect::<Result<Vec<_>, _>>()?;
+        x.class_patterns.insert(&tag.to_ascii_lowercase(), res);
+    }
+    x.class_any = NameSet::from_iter(
+        o.allowed_classes_any
+            .iter()
+            .map(|s| s.to_ascii_lowercase())
+            .collect::<Vec<_>>()
+            .iter()
+            .map(|s| s.as_str()),
+    );
+    if let Some(styles) = &o.allowed_styles {
+        let mut rules = StyleRules::default();
+        for (tag, props) in styles {
+            for (prop, patterns) in props {
+                let res = patterns
+                    .iter()
+                    .map(|p| regex_of(p, "allowedStyles"))
+                    .collect::<Result<Vec<_>, _>>()?;
+                rules.add(&tag.to_ascii_lowercase(), prop, res);
+            }
+        }
+        x.styles = Some(rules);
+    }
+    let lower_hosts = |l: &Option<Vec<String>>| {
+        l.as_ref()
+            .map(|v| v.iter().map(|h| h.to_ascii_lowercase()).collect::<Vec<_>>())
+    };
+    if o.allowed_iframe_hostnames.is_some()
+        || o.allowed_iframe_domains.is_some()
+        || o.allow_iframe_relative_urls.is_some()
+    {
+        x.iframe = Some(HostRule {
+            hostnames: lower_hosts(&o.allowed_iframe_hostnames),
+            domains: lower_hosts(&o.allowed_iframe_domains),
+            allow_relative: o.allow_iframe_relative_urls,
+        });
+    }
+    if o.allowed_script_hostnames.is_some() || o.allowed_script_domains.is_some() {
+        // Relative script URLs would load from the page's own origin: never allowed.
+        x.script = Some(HostRule {
+            hostnames: lower_hosts(&o.allowed_script_hostnames),
+            domains: lower_hosts(&o.allowed_script_domains),
+            allow_relative: Some(false),
+        });
+    }
+    Ok(x)
 }
 
 fn check_tag_name(tag: &str, option: &str) -> Result<(), PolicyError> {
@@ -204,7 +325,9 @@ fn ammonia_builder(
     non_text: &NameSet,
     attrs: &Arc<AttrPolicy>,
 ) -> ammonia::Builder<'static> {
-    let allowed: HashSet<&'static str> = tags.iter().map(intern).collect();
+    // ammonia never keeps <script>: in a tree-pass policy an allowed script is dropped.
+    let allowed: HashSet<&'static str> =
+        tags.iter().filter(|t| *t != "script").map(intern).collect();
     let clean_content: HashSet<&'static str> = non_text
         .iter()
         .filter(|t| !tags.contains(t))

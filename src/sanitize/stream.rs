@@ -5,6 +5,7 @@
 //! `nesting_limit` deep.
 
 use super::escape::{push_attr, push_text};
+use super::options::DisallowedTagsMode;
 use super::policy::Policy;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::{RawKind, State as TokenizerState};
@@ -98,6 +99,8 @@ pub(crate) fn sanitize(policy: &Policy, input: &str, lane: bool) -> String {
             stack: Vec::new(),
             closable: 0,
             skip: None,
+            escaping: Vec::new(),
+            open_all: Vec::new(),
         }),
     };
     // The byte-level lane handles text and ordinary tags itself and hands html5ever every
@@ -141,6 +144,11 @@ struct State<'p> {
     closable: usize,
     /// Inside a disallowed non-text element: its content is dropped.
     skip: Option<Skip>,
+    /// recursiveEscape: the elements open inside an escaped one (all escaped too).
+    escaping: Vec<Box<str>>,
+    /// completelyDiscard: every open element and whether it is allowed (text is kept only
+    /// directly inside an allowed one).
+    open_all: Vec<(Box<str>, bool)>,
 }
 
 pub(crate) struct Sink<'p> {
@@ -212,9 +220,15 @@ impl<'p> Sink<'p> {
     /// Decoded text: escaped into the output unless inside a dropped element.
     pub(crate) fn emit_text(&self, text: &str) {
         let mut state = self.state.borrow_mut();
-        if state.skip.is_none() {
-            push_text(&mut state.out, text);
+        if state.skip.is_some() {
+            return;
         }
+        if self.policy.mode == DisallowedTagsMode::CompletelyDiscard
+            && !state.open_all.last().is_some_and(|(_, allowed)| *allowed)
+        {
+            return;
+        }
+        push_text(&mut state.out, text);
     }
 
     fn tag(&self, state: &mut State<'p>, tag: &TagView<'_>) -> TokenSinkResult<()> {
@@ -260,6 +274,39 @@ impl<'p> Sink<'p> {
             state.skip = None;
         }
 
+        let has_content = start && !is_void(name) && !tag.self_closing;
+        match policy.mode {
+            DisallowedTagsMode::RecursiveEscape
+                if !state.escaping.is_empty() || (start && !policy.tags.contains(name)) =>
+            {
+                self.escape_tag(state, name, tag);
+                if has_content {
+                    state.escaping.push(name.into());
+                } else if !start {
+                    if let Some(at) = state.escaping.iter().rposition(|n| &**n == name) {
+                        state.escaping.truncate(at);
+                    }
+                }
+                return if start {
+                    content_kind(original)
+                } else {
+                    TokenSinkResult::Continue
+                };
+            }
+            DisallowedTagsMode::CompletelyDiscard => {
+                if has_content {
+                    state
+                        .open_all
+                        .push((name.into(), policy.tags.contains(name)));
+                } else if !start {
+                    if let Some(at) = state.open_all.iter().rposition(|(n, _)| &**n == name) {
+                        state.open_all.truncate(at);
+                    }
+                }
+            }
+            _ => {}
+        }
+
         if let Some(allowed) = policy.tags.get(name) {
             if start {
                 self.open(state, allowed, tag);
@@ -293,6 +340,17 @@ impl<'p> Sink<'p> {
         out.push('<');
         out.push_str(name);
         self.push_attrs(out, name, tag);
+        if name == "script" && self.policy.script_allowed {
+            // Only the src of an allowed script stays: its content is never written.
+            out.push_str("></script>");
+            if !tag.self_closing {
+                state.skip = Some(Skip {
+                    name: tag.name.into(),
+                    depth: 1,
+                });
+            }
+            return;
+        }
         if void {
             out.push_str(if self.policy.self_closing.contains(name) {
                 " />"

@@ -237,3 +237,125 @@ mod tests {
         assert!(!p.allows_srcset("img", "srcset", "a.png 1x, javascript:alert(1) 2x"));
     }
 }
+
+/// sanitize-html's hostname allowlists for `<iframe src>` and `<script src>`: the URL is
+/// parsed per the WHATWG URL standard (the `url` crate) against a placeholder base, as
+/// sanitize-html parses it with Node's `URL`, and its host compared.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct HostRule {
+    pub(crate) hostnames: Option<Vec<String>>,
+    pub(crate) domains: Option<Vec<String>>,
+    /// `None`: relative URLs allowed unless a hostname or domain list is set.
+    pub(crate) allow_relative: Option<bool>,
+}
+
+const PLACEHOLDER_HOST: &str = "relative-site";
+
+fn placeholder_base() -> &'static url::Url {
+    static BASE: std::sync::OnceLock<url::Url> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| {
+        let mut base = format!("relative://{PLACEHOLDER_HOST}");
+        for i in 0..100 {
+            base.push_str(&format!("/{i}"));
+        }
+        url::Url::parse(&base).expect("the placeholder base parses")
+    })
+}
+
+impl HostRule {
+    fn listed(&self) -> bool {
+        self.hostnames.is_some() || self.domains.is_some()
+    }
+
+    /// Whether the URL `value` may stay in `src`.
+    pub(crate) fn allows(&self, value: &str) -> bool {
+        // `https:/\evil` and `/ /evil` are protocol-relative to a browser: normalise first.
+        let value = normalise_slashes(value);
+        if value.starts_with("relative:") {
+            return false; // an attempt on the placeholder base
+        }
+        let Ok(parsed) = placeholder_base().join(&value) else {
+            return false;
+        };
+        let host = parsed.host_str().unwrap_or("");
+        if parsed.scheme() == "relative" && host == PLACEHOLDER_HOST {
+            return self.allow_relative.unwrap_or(!self.listed());
+        }
+        if !self.listed() {
+            return true;
+        }
+        let by_name = self
+            .hostnames
+            .as_ref()
+            .is_some_and(|l| l.iter().any(|h| h == host));
+        let by_domain = self.domains.as_ref().is_some_and(|l| {
+            l.iter().any(|d| {
+                host == d
+                    || (host.len() > d.len()
+                        && host.ends_with(d.as_str())
+                        && host.as_bytes()[host.len() - d.len() - 1] == b'.')
+            })
+        });
+        by_name || by_domain
+    }
+}
+
+/// sanitize-html's `/^(\w+:)?\s*[\\/]\s*[\\/]/` → `$1//`.
+fn normalise_slashes(value: &str) -> String {
+    let b = value.as_bytes();
+    let mut i = 0;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+        i += 1;
+    }
+    let scheme_end = if i > 0 && b.get(i) == Some(&b':') {
+        i + 1
+    } else {
+        0
+    };
+    let mut j = scheme_end;
+    let skip_ws = |mut k: usize| {
+        while k < b.len() && b[k].is_ascii_whitespace() {
+            k += 1;
+        }
+        k
+    };
+    j = skip_ws(j);
+    if !matches!(b.get(j), Some(b'/' | b'\\')) {
+        return value.to_string();
+    }
+    j = skip_ws(j + 1);
+    if !matches!(b.get(j), Some(b'/' | b'\\')) {
+        return value.to_string();
+    }
+    format!("{}//{}", &value[..scheme_end], &value[j + 1..])
+}
+
+#[cfg(test)]
+mod host_tests {
+    use super::*;
+
+    fn rule(hosts: &[&str], domains: &[&str], relative: Option<bool>) -> HostRule {
+        let l = |x: &[&str]| (!x.is_empty()).then(|| x.iter().map(|s| s.to_string()).collect());
+        HostRule {
+            hostnames: l(hosts),
+            domains: l(domains),
+            allow_relative: relative,
+        }
+    }
+
+    #[test]
+    fn hostnames_and_domains() {
+        let r = rule(&["www.youtube.com"], &["vimeo.com"], None);
+        assert!(r.allows("https://www.youtube.com/embed/x"));
+        assert!(r.allows("https://player.vimeo.com/x"));
+        assert!(r.allows("//www.youtube.com/x"));
+        assert!(!r.allows("https://www.youtube.com.evil.test/x"));
+        assert!(!r.allows("https://evilvimeo.com/x"));
+        assert!(!r.allows("/relative"));
+        assert!(!r.allows("https:/\\evil.test/x"));
+        assert!(!r.allows("relative://relative-site/x"));
+        assert!(rule(&[], &[], None).allows("/relative"));
+        assert!(!rule(&[], &[], Some(false)).allows("/relative"));
+        assert!(rule(&["a.test"], &[], Some(true)).allows("/relative"));
+    }
+}
