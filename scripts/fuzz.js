@@ -99,6 +99,11 @@ function seeds(target) {
       )
     }
     for (const t of tokens.slice(0, 64)) out.push(Buffer.concat([Buffer.from([0]), Buffer.from(t)]))
+    // Mode 2: a JS string's UTF-16 units, as the binding reads a token (one with a low-byte twin).
+    for (const t of tokens.slice(0, 8)) {
+      const twin = t.slice(0, 5) + String.fromCharCode(0x100 + t.charCodeAt(5)) + t.slice(6)
+      for (const s of [t, twin]) out.push(Buffer.concat([Buffer.from([2]), Buffer.from(s, 'utf16le')]))
+    }
     for (const [i, p] of ['{"sub":"x"}', '{}', '[]', '"\u00e9"', '{"a":1e400}'].entries()) {
       out.push(Buffer.concat([Buffer.from([1 + 2 * i, i * 50]), Buffer.from(p)]))
     }
