@@ -291,3 +291,71 @@ test('the nesting limit is configurable', () => {
   const out = sanitizeHtml('<div>'.repeat(20) + 'x', { nestingLimit: 5 })
   assert.strictEqual(out, '<div><div><div><div><div>x</div></div></div></div></div>')
 })
+
+test('callbacks cannot smuggle script: what they return is cleaned by the native policy', () => {
+  const { JSDOM } = require('jsdom')
+  const options = {
+    allowedTags: ['a', 'b', 'p', 'img'],
+    allowedAttributes: { a: ['href'], img: ['src'] },
+    transformTags: {
+      b: () => ({ tagName: 'a', attribs: { href: 'javascript:alert(1)', onclick: 'alert(2)' } }),
+      p: () => ({ tagName: 'script', attribs: {} }),
+      i: () => ({ tagName: 'img', attribs: { src: 'x', onerror: 'alert(3)' } }),
+    },
+    textFilter: (text) => text + '<script>alert(4)</script><img src=x onerror=alert(5)>',
+    exclusiveFilter: () => false,
+    onOpenTag: () => {},
+  }
+  for (const input of ['<b>x</b>', '<p>y</p>', '<i>z</i>', 'plain', '<a href="https://ok.test">k</a>']) {
+    const out = sanitizeHtml(input, options)
+    const doc = new JSDOM(`<body>${out}</body>`).window.document
+    assert.equal(doc.querySelectorAll('script').length, 0, out)
+    for (const el of doc.querySelectorAll('*')) {
+      for (const attr of el.attributes) {
+        assert.ok(!/^on/i.test(attr.name), out)
+        assert.ok(!/^\s*javascript:/i.test(attr.value), out)
+      }
+    }
+  }
+  assert.equal(
+    sanitizeHtml('<a href="https://ok.test">k</a>', options),
+    '<a href="https://ok.test">k<img src="x" /></a>',
+  )
+})
+
+test('declarative options: styles, iframe hostnames, values, modes', () => {
+  const styles = {
+    allowedTags: ['p'],
+    allowedAttributes: { p: ['style'] },
+    allowedStyles: { p: { color: [/^red$/] } },
+  }
+  assert.equal(
+    sanitizeHtml('<p style="color: red; position: fixed">x</p>', styles),
+    '<p style="color:red">x</p>',
+  )
+  assert.equal(sanitizeHtml('<p style="color: blue">x</p>', styles), '<p>x</p>')
+  const frames = {
+    allowedTags: ['iframe'],
+    allowedAttributes: { iframe: ['src'] },
+    allowedIframeHostnames: ['www.youtube.com'],
+  }
+  assert.equal(
+    sanitizeHtml('<iframe src="https://www.youtube.com/embed/x"></iframe>', frames),
+    '<iframe src="https://www.youtube.com/embed/x"></iframe>',
+  )
+  assert.equal(
+    sanitizeHtml('<iframe src="https://www.youtube.com.evil.test/x"></iframe>', frames),
+    '<iframe></iframe>',
+  )
+  assert.equal(sanitizeHtml('<iframe src="javascript:alert(1)"></iframe>', frames), '<iframe></iframe>')
+  const values = {
+    allowedTags: ['i'],
+    allowedAttributes: { i: [{ name: 'class', values: ['a', 'b'], multiple: true }] },
+  }
+  assert.equal(sanitizeHtml('<i class="a evil b">x</i>', values), '<i class="a b">x</i>')
+  assert.equal(sanitizeHtml('t<x><b>y</b></x>', { disallowedTagsMode: 'completelyDiscard' }), '<b>y</b>')
+  assert.equal(
+    sanitizeHtml('<x><b>y</b></x>', { disallowedTagsMode: 'recursiveEscape' }),
+    '&lt;x&gt;&lt;b&gt;y&lt;/b&gt;&lt;/x&gt;',
+  )
+})

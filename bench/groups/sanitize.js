@@ -46,6 +46,28 @@ module.exports = {
         fns: { rampart: fns.rampart, 'dompurify+jsdom': fns['dompurify+jsdom'] },
       })
     }
+    // The callback path: the same transformTags function, exclusiveFilter and textFilter on
+    // both sides (one batch of native records per call in rampart).
+    const callbackOptions = () => ({
+      transformTags: {
+        b: (tagName, attribs) => ({ tagName: 'strong', attribs }),
+        i: sanitizeHtml.simpleTransform('em'),
+      },
+      exclusiveFilter: (frame) => frame.tag === 'a' && !frame.text.trim(),
+      textFilter: (text) => text.replace(/\bfoo\b/g, 'bar'),
+    })
+    const oursCb = callbackOptions()
+    const peerCb = callbackOptions()
+    for (const size of ['small', 'medium']) {
+      const input = html[size]
+      const fns = { rampart: () => sanitizeHtml(input, oursCb), 'sanitize-html': () => peer(input, peerCb) }
+      for (const [name, fn] of Object.entries(fns)) check(name, fn())
+      cases.push({
+        name: `callbacks, ${size} (${Buffer.byteLength(input)} B), vs sanitize-html`,
+        target: { peer: 'sanitize-html', ratio: 3 },
+        fns,
+      })
+    }
     const plain = 'Thanks for the write-up, this saved me hours of debugging. Will share with the team!'
     cases.push({
       name: 'plain-text field (no markup)',
