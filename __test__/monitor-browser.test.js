@@ -23,6 +23,10 @@ if (missing && process.env.CI === 'true') {
 }
 
 const skip = missing && `${CHROMIUM} is missing (apt-get install -y chromium)`
+// Decisions and pressure need lib/rate-limit.js to call the rateLimit tap (docs/monitor.md).
+const rateLimitTapped = /tap\('rateLimit'/.test(
+  fs.readFileSync(path.join(__dirname, '..', 'lib', 'rate-limit.js'), 'utf8'),
+)
 
 test('the security page shows a scripted attack as it happens', { skip, timeout: 90_000 }, async (t) => {
   const { chromium } = require('playwright-core')
@@ -136,8 +140,18 @@ async function watchAttack(t, browser, url, api, adminToken, userToken) {
   assert.equal(Number(top[1]), 10 + blocked)
 
   // The login limiter with its blocks; the app's headers and options in the policy.
-  const limiter = page.locator('#limiters tbody tr', { hasText: '10 per 900 s' })
-  assert.equal(Number((await limiter.locator('td').allTextContents())[2]), blocked)
+  const limiter = await page
+    .locator('#limiters tbody tr', { hasText: '10 per 900 s' })
+    .locator('td')
+    .allTextContents()
+  assert.equal(Number(limiter[2]), blocked)
+  if (rateLimitTapped) {
+    // decisions seen while the page watched: the ten guesses; the flood went past the limit
+    assert.equal(Number(limiter[1]), 10)
+    const bar = page.locator('#limiters tbody tr', { hasText: '10 per 900 s' }).locator('.bar')
+    const used = Number(/^(\d+)% of the limit used at peak/.exec(await bar.getAttribute('title'))[1])
+    assert.ok(used > 100, `peak ${used}%`)
+  }
   const headers = await page.locator('#policy-headers').textContent()
   assert.match(headers, /x-content-type-options/)
   assert.match(headers, /strict-transport-security/)

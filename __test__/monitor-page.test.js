@@ -359,3 +359,28 @@ test('mounts the same under Express 4', async (t) => {
   assert.equal(status, 200)
   assert.equal(messages[0].event, 'hello')
 })
+
+test('limiter pressure: the peak of the last 10 s, then it fades; limiters and sources are capped', (t) => {
+  const { PageStats } = require('../lib/monitor/stats')
+  let now = 1_000_000
+  t.mock.method(Date, 'now', () => now)
+  const stats = new PageStats((ip) => ip)
+  stats.addDecision(3, 10, 60_000)
+  stats.addDecision(12, 10, 60_000)
+  stats.addDecision(5, 10, 60_000)
+  let [l] = stats.snapshot(now).limiters
+  assert.deepEqual([l.name, l.decisions, l.blocked, l.peak], ['10 per 60 s', 3, 1, 1.2])
+  now += 5_000
+  assert.equal(stats.snapshot(now).limiters[0].peak, 1.2, 'still within 10 s')
+  now += 6_000
+  assert.equal(stats.snapshot(now).limiters[0].peak, 0, 'faded')
+  stats.addDecision(2, 10, 60_000)
+  ;[l] = stats.snapshot(now).limiters
+  assert.equal(l.peak, 0.2)
+  for (let i = 0; i < 100; i++) stats.addDecision(1, 100 + i, 1000)
+  assert.equal(stats.limiters.size, 50)
+  for (let i = 0; i < 2000; i++)
+    stats.addEvent({ type: 'auth.failed', time: now, ip: `10.1.${i >> 8}.${i & 255}` })
+  assert.equal(stats.sources.size, 1000)
+  assert.equal(stats.latest.length, 50)
+})

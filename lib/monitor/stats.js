@@ -9,6 +9,7 @@ const LATEST = 50
 const MAX_SOURCES = 1000
 const MAX_LIMITERS = 50
 const TOP = 10
+const PEAK_MS = 10_000
 
 // "more than 100 requests in 60000 ms" (rate-limit's reason) → the limiter it came from.
 const LIMITER_REASON = /^more than (\d+) requests in (\d+) ms$/
@@ -58,7 +59,12 @@ class PageStats {
     l.decisions++
     if (used > limit) l.blocked++
     const ratio = used / limit
-    if (ratio > l.peak) l.peak = ratio
+    // The peak of the last PEAK_MS: a flood's pressure stays on the page a while, then fades.
+    const now = Date.now()
+    if (ratio >= l.peak || now - l.peakAt > PEAK_MS) {
+      l.peak = ratio
+      l.peakAt = now
+    }
   }
 
   limiter(limit, windowMs) {
@@ -74,6 +80,7 @@ class PageStats {
         blocked: 0,
         blockedEvents: 0,
         peak: 0,
+        peakAt: 0,
       }
       this.limiters.set(key, l)
     }
@@ -104,7 +111,7 @@ class PageStats {
     return b
   }
 
-  /** The page's periodic picture; limiter pressure is the peak used/limit since the last one. */
+  /** The page's periodic picture; limiter pressure is the peak used/limit of the last PEAK_MS. */
   snapshot(now = Date.now()) {
     const end = Math.floor(now / 1000)
     const byT = new Map(this.seconds.map((b) => [b.t, b.counts]))
@@ -112,7 +119,7 @@ class PageStats {
     for (let t = end - SECONDS + 1; t <= end; t++) rates.push(byT.get(t) || {})
     const top = [...this.sources.values()].sort((a, b) => b.count - a.count || b.last - a.last).slice(0, TOP)
     const limiters = [...this.limiters.values()].map((l) => ({ ...l }))
-    for (const l of this.limiters.values()) l.peak = 0
+    for (const l of limiters) if (now - l.peakAt > PEAK_MS) l.peak = 0
     return { now, since: this.started, totals: { ...this.totals }, rates, top, limiters }
   }
 }

@@ -143,7 +143,9 @@
       const fill = el('div')
       fill.style.width = `${Math.min(100, Math.round(l.peak * 100))}%`
       bar.appendChild(fill)
-      bar.title = l.decisions ? `${Math.round(l.peak * 100)}% of the limit used at peak` : 'no decisions seen'
+      bar.title = l.decisions
+        ? `${Math.round(l.peak * 100)}% of the limit used at peak (last 10 s)`
+        : 'no decisions seen'
       cell.appendChild(bar)
       tr.appendChild(cell)
       body.appendChild(tr)
