@@ -40,28 +40,21 @@ pub fn crack(signing_input: &[u8], signature: &[u8], list: &[u8], threads: usize
         return None;
     }
     let threads = threads.clamp(1, 64).min(words.len());
+    let search = Search::new(signing_input, signature);
+    // `best` lets the later chunks stop once an earlier one hit.
+    let best = AtomicUsize::new(usize::MAX);
     if threads == 1 {
-        return words
-            .iter()
-            .position(|w| signs(w, signing_input, signature));
+        return search.first(&words, 0, &best);
     }
     // Each thread takes a contiguous chunk; the lowest hit wins so that the answer does
-    // not depend on scheduling. `best` lets the later chunks stop once an earlier one hit.
-    let best = AtomicUsize::new(usize::MAX);
+    // not depend on scheduling.
     let chunk = words.len().div_ceil(threads);
     std::thread::scope(|scope| {
         for (n, part) in words.chunks(chunk).enumerate() {
-            let best = &best;
+            let (best, search) = (&best, &search);
             scope.spawn(move || {
-                let start = n * chunk;
-                for (i, w) in part.iter().enumerate() {
-                    if start + i > best.load(Ordering::Relaxed) {
-                        return;
-                    }
-                    if signs(w, signing_input, signature) {
-                        best.fetch_min(start + i, Ordering::Relaxed);
-                        return;
-                    }
+                if let Some(i) = search.first(part, n * chunk, best) {
+                    best.fetch_min(i, Ordering::Relaxed);
                 }
             });
         }
@@ -69,6 +62,66 @@ pub fn crack(signing_input: &[u8], signature: &[u8], list: &[u8], threads: usize
     match best.into_inner() {
         usize::MAX => None,
         i => Some(i),
+    }
+}
+
+/// Candidates hashed together on SHA-NI.
+#[cfg(target_arch = "x86_64")]
+const LANES: usize = 4;
+
+/// One token's search: four candidates at a time on SHA-NI where the CPU has it, one at
+/// a time through the `hmac` crate otherwise (and for keys longer than a block, which
+/// HMAC hashes first).
+struct Search<'a> {
+    signing_input: &'a [u8],
+    signature: &'a [u8],
+    #[cfg(target_arch = "x86_64")]
+    lanes: Option<super::shani::Target>,
+}
+
+impl<'a> Search<'a> {
+    fn new(signing_input: &'a [u8], signature: &'a [u8]) -> Self {
+        Search {
+            signing_input,
+            signature,
+            #[cfg(target_arch = "x86_64")]
+            lanes: match <&[u8; 32]>::try_from(signature) {
+                Ok(sig) if super::shani::available() => {
+                    Some(super::shani::Target::new(signing_input, sig))
+                }
+                _ => None,
+            },
+        }
+    }
+
+    /// The index (offset by `start`) of the first word that signs, stopping early once
+    /// `best` holds a lower index found by another thread.
+    fn first(&self, words: &[&[u8]], start: usize, best: &AtomicUsize) -> Option<usize> {
+        let mut i = 0;
+        while i < words.len() {
+            if start + i > best.load(Ordering::Relaxed) {
+                return None;
+            }
+            #[cfg(target_arch = "x86_64")]
+            if let Some(lanes) = &self.lanes {
+                if let Some(four) = words
+                    .get(i..i + LANES)
+                    .filter(|w| w.iter().all(|k| k.len() <= 64))
+                {
+                    let hits = lanes.signs([four[0], four[1], four[2], four[3]]);
+                    if let Some(l) = hits.iter().position(|&h| h) {
+                        return Some(start + i + l);
+                    }
+                    i += LANES;
+                    continue;
+                }
+            }
+            if signs(words[i], self.signing_input, self.signature) {
+                return Some(start + i);
+            }
+            i += 1;
+        }
+        None
     }
 }
 
@@ -105,6 +158,33 @@ mod tests {
         assert_eq!(crack(input, &sig, b"a\nb\nc", 2), None);
         assert_eq!(crack(input, &sig[..31], b"not-in-list", 1), None);
         assert_eq!(crack(input, &sig, b"", 1), None);
+    }
+
+    #[test]
+    fn long_keys_and_odd_positions() {
+        let input = b"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0";
+        let long = [b'k'; 100];
+        let mut list = b"a\nb\nc\n".to_vec();
+        list.extend_from_slice(&long);
+        list.extend_from_slice(b"\nd\n");
+        assert_eq!(crack(input, &sign(&long, input), &list, 1), Some(3));
+        for (w, at) in [("a", 0), ("b", 1), ("c", 2), ("d", 4)] {
+            assert_eq!(crack(input, &sign(w.as_bytes(), input), &list, 1), Some(at));
+            assert_eq!(crack(input, &sign(w.as_bytes(), input), &list, 2), Some(at));
+        }
+    }
+
+    #[test]
+    fn every_lane_position_is_found() {
+        let input = b"a.b";
+        let words: Vec<String> = (0..11).map(|i| format!("word{i}")).collect();
+        let list = words.join("\n");
+        for (i, w) in words.iter().enumerate() {
+            for threads in [1, 2, 3] {
+                let found = crack(input, &sign(w.as_bytes(), input), list.as_bytes(), threads);
+                assert_eq!(found, Some(i), "{w} with {threads} threads");
+            }
+        }
     }
 
     #[test]

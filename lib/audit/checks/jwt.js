@@ -31,14 +31,14 @@ const definitions = [
     title: 'Token accepted with an injected kid',
     severity: 'critical',
     owasp: AUTH,
-    fix: 'jwtAuth({ secret: (header) => keys[header.kid] }) (rampart/jwt): look kid up in a fixed map, never a file path or query',
+    fix: 'jwtAuth({ secret: { keys: [...] } }) or jwtAuth({ jwksUri }) (rampart/jwt): a JWK Set picks the key by kid; never build a file path or query from kid',
   },
   {
     id: 'jwt.weak-secret',
     title: 'HS256 secret found in the wordlist',
     severity: 'critical',
     owasp: AUTH,
-    fix: 'sign with a random secret of 32+ bytes (crypto.randomBytes(32)) from the environment: sign(payload, process.env.JWT_SECRET)',
+    fix: 'sign with a random secret of 32+ bytes (crypto.randomBytes(32)) kept in the environment; jwtAuth() without a secret reads process.env.JWT_SECRET and refuses a short one',
   },
   {
     id: 'jwt.time-claims',
@@ -52,7 +52,7 @@ const definitions = [
     title: 'Token has no exp claim',
     severity: 'medium',
     owasp: AUTH,
-    fix: "sign(payload, secret, { expiresIn: '1h' }) (rampart/jwt), and jwtAuth({ requireExp: true })",
+    fix: "sign(payload, secret, { expiresIn: '1h' }) (rampart/jwt); jwtAuth() then refuses the token once it expires",
   },
   {
     id: 'jwt.no-aud-iss',
