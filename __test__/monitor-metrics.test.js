@@ -242,6 +242,20 @@ test('report() stays free when nothing listens or taps: no event is even built',
   assert.equal(now.mock.callCount(), 1)
 })
 
+test('twice on one registry: a clear error, and the first keeps counting', async (t) => {
+  const registry = new client.Registry()
+  const first = metrics({ registry })
+  t.after(() => first.stop())
+  assert.throws(
+    () => metrics({ registry }),
+    /already registered on this registry .*call stop\(\) on the first/,
+  )
+  const second = metrics({ registry, prefix: 'b_' })
+  second.stop()
+  require('../lib/events').report('cors.rejected', {}, 'origin "x" is not allowed')
+  assert.equal(value(parse(await registry.metrics()), 'rampart_events_total', { type: 'cors.rejected' }), 1)
+})
+
 test('bad options fail at start-up', () => {
   assert.throws(() => metrics({ regsitry: new client.Registry() }), /unknown option regsitry/)
   assert.throws(() => metrics({ prefix: 'a-b' }), /prefix must match/)

@@ -49,6 +49,11 @@ function metrics(options = {}) {
   const name = (n) => `${options.prefix || ''}rampart_${n}`
   const route = labels.capped(options.maxRoutes || 200)
 
+  if (registry.getSingleMetric(name('events_total')) !== undefined) {
+    throw new Error(
+      `metrics: rampart's metrics are already registered on this registry (${name('events_total')}): call stop() on the first metrics(), or pass another registry or prefix`,
+    )
+  }
   const made = []
   const make = (Type, config) => {
     const metric = new Type({ ...config, registers: [registry] })
