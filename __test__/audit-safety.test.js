@@ -83,15 +83,22 @@ test('a server that is not there is a connection error', async () => {
 })
 
 test('without a config: discovers routes from the root and says what it could not run', async () => {
-  const { createApp } = require('../examples/server')
-  process.env.QUIET = '1'
-  const result = await audit({ app: createApp({ secret: crypto.randomBytes(32).toString('base64url') }) })
-  const jwtSkip = result.checks.find((c) => c.id === 'jwt.alg-none')
-  assert.strictEqual(jwtSkip.status, 'skipped')
-  assert.match(jwtSkip.reason, /no sample token/)
-  assert.match(result.checks.find((c) => c.id === 'bola.object-access').reason, /two identities/)
-  // The root lists "POST /login": discovered, so the error probes post there.
-  assert.ok(result.checks.find((c) => c.id === 'errors.stack-trace').status === 'ran')
+  const express = require('express')
+  const app = express()
+  app.get('/', (req, res) => res.json({ routes: ['GET /api/me', 'POST /api/notes'] }))
+  const seen = []
+  app.use((req, res) => {
+    seen.push(`${req.method} ${req.path}`)
+    res.status(401).json({ error: 'unauthorized' })
+  })
+  const result = await audit({ app })
+  const reason = (id) => result.checks.find((c) => c.id === id).reason
+  assert.match(reason('jwt.alg-none'), /no sample token/)
+  assert.match(reason('bola.object-access'), /two identities/)
+  assert.match(reason('input.proto-keys'), /no route with a known request body/)
+  // The discovered routes were probed: the error checks posted to POST /api/notes.
+  assert.ok(seen.includes('POST /api/notes') && seen.includes('GET /api/me'), seen.join(', '))
+  assert.strictEqual(result.checks.find((c) => c.id === 'errors.stack-trace').status, 'ran')
 })
 
 test('the config is checked: unknown keys and bad routes are usage errors', async () => {

@@ -6,6 +6,7 @@ const { parseBaseUrl, serveApp, UsageError } = require('./audit/target')
 const { loadConfig, routesFromOpenApi, discoverRoutes, resolveIdentities } = require('./audit/config')
 const { createContext, runFamily } = require('./audit/context')
 const { families, definitions } = require('./audit/checks')
+const { nativeCracker } = require('./audit/crack')
 
 const DEFAULT_BUDGET = 300
 const DEFAULT_TIME_MS = 60_000
@@ -24,6 +25,7 @@ async function audit(options = {}) {
   if (!baseUrl === !app) throw new UsageError('rampart audit: give exactly one of baseUrl and app')
   if (!Number.isInteger(budget) || budget < 1)
     throw new UsageError(`rampart audit: budget must be a positive integer, not ${budget}`)
+  nativeCracker()
   const config = await loadConfig(options.config)
   const served = app ? await serveApp(app) : null
   const base = parseBaseUrl(served ? served.baseUrl : baseUrl, allowRemote || Boolean(served))

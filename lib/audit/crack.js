@@ -15,9 +15,18 @@ function shippedWordlist() {
   return shipped
 }
 
+// The native cracker, read when an audit starts: a missing addon fails then, with the
+// loader's message, and never halfway through a run.
+function nativeCracker() {
+  const crack = native.auditCrackHs256
+  if (typeof crack !== 'function')
+    throw new Error('rampart audit: the native addon has no auditCrackHs256 (rebuild it: npm run build)')
+  return crack
+}
+
 // → { secret, tried, perSecond } (secret undefined when none matched).
 function crackHs256(token, { extraWords = [], threads = os.availableParallelism?.() || 1 } = {}) {
-  const crack = native.auditCrackHs256
+  const crack = nativeCracker()
   const parts = String(token).split('.')
   const list = extraWords.length
     ? Buffer.concat([Buffer.from(`${extraWords.join('\n')}\n`), shippedWordlist()])
@@ -50,4 +59,4 @@ function lineAt(buf, index) {
   return line.endsWith('\r') ? line.slice(0, -1) : line
 }
 
-module.exports = { crackHs256, shippedWordlist, WORDLIST }
+module.exports = { crackHs256, nativeCracker, shippedWordlist, WORDLIST }
