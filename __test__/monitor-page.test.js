@@ -29,6 +29,7 @@ function readStream(url, { headers = {}, until, timeoutMs = 5000, onHello } = {}
         return resolve({ status: res.statusCode, headers: res.headers, messages })
       }
       let buf = ''
+      let first = true
       const timer = setTimeout(() => finish(), timeoutMs)
       const finish = () => {
         clearTimeout(timer)
@@ -37,6 +38,10 @@ function readStream(url, { headers = {}, until, timeoutMs = 5000, onHello } = {}
       }
       res.setEncoding('utf8')
       res.on('data', (chunk) => {
+        if (first) {
+          first = false
+          assert.match(chunk, /^retry: 3000\n\n/, 'the stream starts with its reconnection delay')
+        }
         buf += chunk
         let end
         while ((end = buf.indexOf('\n\n')) !== -1) {

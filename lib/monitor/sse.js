@@ -24,6 +24,8 @@ class SseHub {
     res.setHeader('X-Accel-Buffering', 'no')
     if (typeof res.flushHeaders === 'function') res.flushHeaders()
     if (req.socket && typeof req.socket.setNoDelay === 'function') req.socket.setNoDelay(true)
+    // A reconnecting EventSource waits 3 s (a dropped client should not hammer back at once).
+    res.write('retry: 3000\n\n')
     this.clients.add(res)
     const leave = () => this.clients.delete(res)
     res.on('close', leave)
@@ -42,6 +44,8 @@ class SseHub {
       return
     }
     res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+    // Under compression(), a stream sits in the gzip buffer until flushed.
+    if (typeof res.flush === 'function') res.flush()
   }
 
   broadcast(event, data) {
