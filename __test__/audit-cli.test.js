@@ -147,3 +147,36 @@ test('--dry-run lists the requests and exits 0', async () => {
   assert.match(run.stdout, /Dry run: \d+ requests would be sent/)
   assert.match(run.stdout, /OPTIONS/)
 })
+
+test('--token alone: the offline JWT checks run on it', async () => {
+  const login = await fetch(`${server.url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'alice', password: 'alice-pass' }),
+  })
+  const { token } = await login.json()
+  const run = await rampart([
+    'audit',
+    server.url,
+    '--token',
+    token,
+    '--format',
+    'json',
+    '--budget',
+    '40',
+    '--fail-on',
+    'critical',
+  ])
+  assert.strictEqual(run.code, 1, run.stderr)
+  const result = JSON.parse(run.stdout)
+  assert.ok(result.requests <= 40)
+  assert.deepStrictEqual(
+    result.findings.filter((f) => f.id.startsWith('jwt.')).map((f) => f.id),
+    ['jwt.no-exp', 'jwt.no-aud-iss', 'jwt.weak-secret'],
+  )
+  // No route is known, so the forgery checks say why they did not run.
+  assert.match(
+    result.checks.find((c) => c.id === 'jwt.alg-none').reason,
+    /no GET route that this token opens/,
+  )
+})

@@ -21,7 +21,7 @@ const USAGE = `Usage: rampart audit <base-url> [options]
 `
 
 function usage(message) {
-  process.stderr.write(`${message ? `rampart: ${message}\n\n` : ''}${USAGE}`)
+  process.stderr.write(`rampart: ${message}\n\n${USAGE}`)
   return 2
 }
 
@@ -49,7 +49,10 @@ async function main(argv) {
     return usage(err.message)
   }
   const { values: o, positionals } = parsed
-  if (o.help) return usage() && 0
+  if (o.help) {
+    process.stdout.write(USAGE)
+    return 0
+  }
   if (positionals[0] !== 'audit')
     return usage(positionals[0] ? `unknown command '${positionals[0]}'` : 'missing command')
   if (positionals.length !== 2) return usage('give exactly one base URL')
