@@ -63,16 +63,27 @@ class RedisStore {
 
   /** One command, failing after `timeout` ms rather than waiting for a lost server. */
   _send(args, key) {
-    let timer
-    const timeout = new Promise((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`RedisStore: Redis did not answer within ${this.timeout} ms`)),
+    return new Promise((resolve, reject) => {
+      const fail = (error) => {
+        clearTimeout(timer)
+        if (this.redis.failed) this.redis.failed(key)
+        reject(error)
+      }
+      const timer = setTimeout(
+        () => fail(new Error(`RedisStore: Redis did not answer within ${this.timeout} ms`)),
         this.timeout,
       )
+      let reply
+      try {
+        reply = this.redis.send(args, key)
+      } catch (error) {
+        return fail(error)
+      }
+      Promise.resolve(reply).then((value) => {
+        clearTimeout(timer)
+        resolve(value)
+      }, fail)
     })
-    return Promise.race([Promise.resolve().then(() => this.redis.send(args, key)), timeout]).finally(() =>
-      clearTimeout(timer),
-    )
   }
 
   async _run(which, redisKey, args) {

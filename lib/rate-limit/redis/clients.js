@@ -2,7 +2,9 @@
 // One way to talk to every supported Redis client: `send(args, key)` for one command that
 // touches `key` (routed to the key's node on a cluster), and `primaries()` for the
 // commands every primary must see (SCAN in resetAll). MOVED/ASK redirections, slot-map
-// refreshes and reconnection after a failover are left to the client library.
+// refreshes and reconnection after a failover are left to the client library, with one
+// exception for node-redis clusters (below). `failed(key)` hears of every failed command.
+const { keySlot, spreadTags } = require('./slots')
 
 /** ioredis `Redis` or `Cluster`: `call` routes a command by its key on a cluster. */
 function ioredisClient(client) {
@@ -18,9 +20,29 @@ function ioredisClient(client) {
 
 /** node-redis 4+ cluster (`createCluster`): its sendCommand takes the routing key first. */
 function nodeRedisCluster(client) {
+  // node-redis 4 refreshes its slot map only on MOVED/ASK, so after a primary dies its slots
+  // stay mapped to the dead node for good. After a failure on `key`, the same key is read
+  // through another primary: that node answers MOVED, and node-redis rediscovers the
+  // cluster (at most once a second: each rediscovery stalls the client briefly).
+  let lastNudge = 0
+  let viaKeys = null
+  const nudge = (key) => {
+    const now = Date.now()
+    if (now - lastNudge < 1000) return
+    lastNudge = now
+    try {
+      viaKeys = viaKeys || spreadTags(16).map((tag) => `{${tag}}`)
+      const owner = client.getSlotMaster(keySlot(key)).address
+      const via = viaKeys.find((k) => client.getSlotMaster(keySlot(k)).address !== owner)
+      if (via) Promise.resolve(client.sendCommand(via, true, ['EXISTS', key])).catch(() => {})
+    } catch {
+      // no slot map yet: the client is still connecting
+    }
+  }
   return {
     kind: 'node-redis-cluster',
     send: (args, key) => client.sendCommand(key, false, args),
+    failed: (key) => key !== undefined && nudge(key),
     primaries: async () => {
       const nodes = await Promise.all(client.masters.map((m) => client.nodeClient(m)))
       return nodes.map((node) => (args) => node.sendCommand(args))
