@@ -123,6 +123,25 @@ test('JUnit parses back: a failure per finding, a skipped case per skipped check
     Number(xml.testsuites.failures),
     cases.reduce((n, c) => n + [].concat(c.failure || []).length, 0),
   )
+
+  // With a budget too small for every check, the rest are skipped test cases that say why.
+  const small = await rampart([
+    'audit',
+    server.url,
+    '--config',
+    config,
+    '--format',
+    'junit',
+    '--budget',
+    '30',
+  ])
+  const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(small.stdout)
+  const skipped = []
+    .concat(parsed.testsuites.testsuite)
+    .flatMap((s) => [].concat(s.testcase))
+    .filter((c) => c.skipped)
+  assert.ok(skipped.length > 0)
+  for (const c of skipped) assert.match(c.skipped.message, /budget \(30\) is spent/)
 })
 
 test('exit 2: usage errors, a remote URL without --allow-remote, a dead server', async () => {
