@@ -10,6 +10,7 @@ export type IpPolicy = 'keep' | 'hash' | 'drop'
 export interface PromRegistry {
   contentType: string
   metrics(): Promise<string>
+  getSingleMetric(name: string): unknown
   removeSingleMetric(name: string): void
 }
 
