@@ -9,7 +9,7 @@
 // fixed limit takes a synchronous copy of the same steps (`middleware`), which hands over
 // to the pipeline at the first promise. Options, header names and fixed header values are
 // resolved once. See docs/rate-limit.md.
-const { report } = require('./events')
+const { report, taps, tap } = require('./events')
 const { dictionaryModeStep } = require('./dictionary-mode')
 const { MemoryStore } = require('./rate-limit/memory-store')
 const { RedisStore } = require('./rate-limit/redis-store')
@@ -159,6 +159,8 @@ function rateLimit(passedOptions) {
 
   /** After the store counted: arms the outcome watch, sets req.rateLimit, writes the headers. */
   function record(req, res, counted, key, limit, used, resetMs, now, name) {
+    // rampart/monitor's measurement point: one property read while nothing taps it.
+    if (taps.rateLimit) tap('rateLimit', req, used, limit, windowMs)
     if (counted !== null) counted(key, limit, resetMs, !(gcra && used > limit))
     check(req, key, limit, used, resetMs)
     const remaining = limit - used > 0 ? limit - used : 0
