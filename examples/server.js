@@ -20,7 +20,10 @@ const { sign, jwtAuth, authorize } = require('rampart/jwt')
 const { validate } = require('rampart/validate')
 const { sanitize } = require('rampart/sanitize')
 const rateLimit = require('rampart/rate-limit')
-const { securityPage } = require('../lib/monitor') // rampart/monitor once the package exports it
+const { securityPage } = require('rampart/monitor')
+
+// Tokens name their audience and issuer, and jwtAuth checks both (RFC 8725 §3.9).
+const TOKEN_CLAIMS = { audience: 'rampart-example', issuer: 'rampart-example' }
 
 const USERS = {
   alice: { password: 'alice-pass', role: 'user' },
@@ -72,9 +75,12 @@ function createApp(options = {}) {
   }
   app.use(fortify(protection))
 
-  const requireJwt = jwtAuth({ secret, algorithms: ['HS256'] })
+  const requireJwt = jwtAuth({ secret, algorithms: ['HS256'], ...TOKEN_CLAIMS })
   // The live security page: admins only (a browser cannot send a Bearer header, hence the cookie).
-  const pageAuth = [jwtAuth({ secret, algorithms: ['HS256'], cookie: 'rampart_token' }), authorize('admin')]
+  const pageAuth = [
+    jwtAuth({ secret, algorithms: ['HS256'], ...TOKEN_CLAIMS, cookie: 'rampart_token' }),
+    authorize('admin'),
+  ]
   app.use('/_rampart', securityPage({ authorize: pageAuth, policy: protection }))
   const loginLimit = rateLimit({
     windowMs: 15 * 60_000,
@@ -95,7 +101,10 @@ function createApp(options = {}) {
     if (!user || !sameSecret(user.password, req.body.password)) {
       return next(new HttpError(401, 'invalid credentials'))
     }
-    const token = sign({ sub: req.body.username, role: user.role }, secret, { expiresIn: '1h' })
+    const token = sign({ sub: req.body.username, role: user.role }, secret, {
+      expiresIn: '1h',
+      ...TOKEN_CLAIMS,
+    })
     res.json({ token })
   })
 

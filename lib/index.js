@@ -10,5 +10,6 @@ module.exports = {
   ...require('./errors'),
   ...require('./input'),
   ...require('./csrf'),
+  ...require('./monitor'),
   ...require('./fortify'),
 }

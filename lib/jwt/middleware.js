@@ -12,7 +12,7 @@ const { unless } = require('./unless')
 const { JwksClient } = require('./jwks')
 const { JsonWebTokenError, TokenExpiredError, UnauthorizedError } = require('./errors')
 const { tables } = require('./tables')
-const { report } = require('../events')
+const { report, taps, tap } = require('../events')
 const { toDictionaryMode } = require('../dictionary-mode')
 
 const VERIFY_OPTIONS = [
@@ -162,11 +162,13 @@ function jwtAuth(options) {
       payload = verifySigned(token, entry, maxLen, optionMask)
       checkClaims(payload, vo, vo.clockTimestamp || Math.floor(Date.now() / 1000))
     } catch (err) {
+      if (taps.jwt) tap('jwt', token, err)
       if (err instanceof TokenExpiredError && onExpired !== undefined && payload !== undefined) {
         return expired(req, next, token, payload, err)
       }
       return rejected(req, next, err)
     }
+    if (taps.jwt) tap('jwt', token, null)
     accept(req, next, token, payload)
   }
 
