@@ -110,6 +110,7 @@ test('header table: the fastPaths option engages setHeader for that middleware o
     const lib = require('node:path').resolve('lib')
     const rateLimit = require(lib + '/rate-limit')
     const cors = require(lib + '/cors')
+    const secureHeaders = require(lib + '/headers')
     const { fastPathStatus } = require(lib + '/fast-paths')
     const off = { headerTable: false }
     const limiter = (fastPaths) => rateLimit({ limit: 3, standardHeaders: 'draft-8', validate: false, fastPaths })
@@ -118,6 +119,7 @@ test('header table: the fastPaths option engages setHeader for that middleware o
     for (const [name, middleware] of Object.entries({
       rateLimit: limiter(undefined), rateLimitOff: limiter(off), rateLimitFalse: limiter(false),
       cors: corsOf(undefined), corsOff: corsOf(off),
+      secureHeaders: secureHeaders(), secureHeadersOff: secureHeaders({ fastPaths: off }),
     })) {
       const req = new http.IncomingMessage(null)
       Object.assign(req, { method: 'GET', url: '/', ip: '10.0.0.9', headers: {} })
@@ -133,6 +135,7 @@ test('header table: the fastPaths option engages setHeader for that middleware o
   for (const [on, offs] of [
     ['rateLimit', ['rateLimitOff', 'rateLimitFalse']],
     ['cors', ['corsOff']],
+    ['secureHeaders', ['secureHeadersOff']],
   ]) {
     if (out.status === 'active') assert.equal(out[on].calls, 0, `${on}: table path by default`)
     for (const name of offs) {
@@ -145,6 +148,7 @@ test('header table: the fastPaths option engages setHeader for that middleware o
     /unknown fastPaths entry "headerTabel"/,
   )
   assert.throws(() => cors({ origin: '*', fastPaths: 'no' }), /fastPaths must be/)
+  assert.throws(() => secureHeaders({ fastPaths: 'no' }), /secureHeaders: fastPaths must be/)
   assert.throws(() => rateLimit({ fastPaths: { headerTable: 0 } }), /fastPaths.headerTable must be a boolean/)
   assert.deepEqual(parseFastPaths(false, 'x'), { headerTable: false, dictionaryMode: false })
   assert.deepEqual(parseFastPaths(undefined, 'x'), { headerTable: true, dictionaryMode: true })
@@ -169,6 +173,8 @@ test('dictionary mode: active by default; RAMPART_NO_DICTIONARY_MODE=1 and fastP
       cors: cors({ origin: 'https://app.example' }),
       rateLimitOff: rateLimit({ limit: 1000, validate: false, fastPaths: { dictionaryMode: false } }),
       corsOff: cors({ origin: 'https://app.example', fastPaths: false }),
+      secureHeaders: require(lib + '/headers')(),
+      secureHeadersOff: require(lib + '/headers')({ fastPaths: { dictionaryMode: false } }),
     }
     ;(async () => {
       const out = { status: fastPathStatus().dictionaryMode }
@@ -193,9 +199,11 @@ test('dictionary mode: active by default; RAMPART_NO_DICTIONARY_MODE=1 and fastP
   assert.deepEqual(on.cors, [false, false], 'cors: dictionary mode')
   assert.deepEqual(on.rateLimitOff, [true, true], 'rateLimit with the option off')
   assert.deepEqual(on.corsOff, [true, true], 'cors with the option off')
+  assert.deepEqual(on.secureHeaders, [false, false], 'secureHeaders: dictionary mode')
+  assert.deepEqual(on.secureHeadersOff, [true, true], 'secureHeaders with the option off')
   const off = child(script, { flags: ['--allow-natives-syntax'], env: { RAMPART_NO_DICTIONARY_MODE: '1' } })
   assert.equal(off.status, 'disabled by RAMPART_NO_DICTIONARY_MODE')
-  for (const name of ['rateLimit', 'cors'])
+  for (const name of ['rateLimit', 'cors', 'secureHeaders'])
     assert.deepEqual(off[name], [true, true], `${name} with the env var`)
 })
 

@@ -20,7 +20,7 @@
 // buys.
 //
 // Opt-out (docs/fast-paths.md): RAMPART_NO_DICTIONARY_MODE=1 in the environment, or a
-// middleware's `fastPaths: { dictionaryMode: false }` (rateLimit, cors).
+// middleware's `fastPaths: { dictionaryMode: false }` (secureHeaders, rateLimit, cors).
 
 const disabledByEnv = process.env.RAMPART_NO_DICTIONARY_MODE === '1'
 // Only V8 has the representation this is about; elsewhere the two writes buy nothing.

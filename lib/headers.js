@@ -5,7 +5,8 @@
 // pairs (and `X-Powered-By` to remove); a request then costs one pass that stores them.
 // Only a Content-Security-Policy with function values (nonces) is built per request.
 const { compileHeaders } = require('./headers/set-headers')
-const { toDictionaryMode } = require('./dictionary-mode')
+const { dictionaryModeStep } = require('./dictionary-mode')
+const { parseFastPaths } = require('./fast-paths')
 const { optionsObject } = require('./headers/middleware')
 const csp = require('./headers/content-security-policy')
 const coep = require('./headers/cross-origin-embedder-policy')
@@ -60,6 +61,7 @@ const KNOWN_OPTIONS = new Set([
   'cacheControl',
   'permissionsPolicy',
   'reportingEndpoints',
+  'fastPaths',
 ])
 for (const h of HEADERS) {
   KNOWN_OPTIONS.add(h.option)
@@ -161,15 +163,18 @@ function resolveHeaders(rawOptions) {
  */
 function secureHeaders(options = {}) {
   const { policy, entries, removals } = resolveHeaders(options)
+  const fastPaths = parseFastPaths(options.fastPaths, 'secureHeaders')
+  const toDictionaryMode = dictionaryModeStep(fastPaths.dictionaryMode)
+  const compile = (list) => compileHeaders(list, removals, { headerTable: fastPaths.headerTable })
   if (policy && typeof policy.value === 'string') {
-    const write = compileHeaders([[policy.name, policy.value], ...entries], removals)
+    const write = compile([[policy.name, policy.value], ...entries])
     return function secureHeadersMiddleware(req, res, next) {
       toDictionaryMode(req, res)
       write(res)
       next()
     }
   }
-  const write = compileHeaders(entries, removals)
+  const write = compile(entries)
   if (!policy) {
     return function secureHeadersMiddleware(req, res, next) {
       toDictionaryMode(req, res)

@@ -12,4 +12,5 @@ module.exports = {
   ...require('./csrf'),
   ...require('./monitor'),
   ...require('./fortify'),
+  fastPathStatus: require('./fast-paths').fastPathStatus,
 }

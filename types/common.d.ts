@@ -12,3 +12,9 @@ export type NextFunction = (err?: unknown) => void
 
 /** A middleware that runs under Express 4, Express 5, Connect and plain node:http. */
 export type Middleware = (req: any, res: any, next: NextFunction) => void
+
+/**
+ * The fast paths that lean on node/V8 internals (docs/fast-paths.md): `true` (default) uses
+ * each where this process has it, `false` neither, or name the ones to turn off.
+ */
+export type FastPathsOption = boolean | { headerTable?: boolean; dictionaryMode?: boolean }

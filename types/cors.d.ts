@@ -1,5 +1,5 @@
 // Types for rampart/cors: the cors package's options, with the origin required.
-import type { Middleware } from './common'
+import type { Middleware, FastPathsOption } from './common'
 
 /** A middleware for Express 4/5, Connect or plain node:http. */
 export type CorsMiddleware = Middleware
@@ -14,6 +14,8 @@ export type CustomOrigin = (
 ) => void | Promise<StaticOrigin>
 
 export interface CorsOptions {
+  /** Turn off the fast paths that lean on node/V8 internals (docs/fast-paths.md). */
+  fastPaths?: FastPathsOption
   /**
    * Required (rampart does not default to '*'). '*' and `true` are refused with
    * `credentials: true`, as are RegExps that match any origin and 'null'.

@@ -1,5 +1,5 @@
 // Types for rampart/headers: helmet 8's headers, option names and per-header middlewares.
-import type { Middleware } from './common'
+import type { Middleware, FastPathsOption } from './common'
 
 /** A middleware for Express 4/5, Connect or plain node:http. */
 export type HeadersMiddleware = Middleware
@@ -87,6 +87,8 @@ export interface XPermittedCrossDomainPoliciesOptions {
 
 /** secureHeaders() options: helmet 8's, plus `preset` and `cacheControl`. `false` turns a header off. */
 export interface SecureHeadersOptions {
+  /** Turn off the fast paths that lean on node/V8 internals (docs/fast-paths.md). */
+  fastPaths?: FastPathsOption
   contentSecurityPolicy?: ContentSecurityPolicyOptions | boolean
   /** Off by default, as in helmet 8. */
   crossOriginEmbedderPolicy?: CrossOriginEmbedderPolicyOptions | boolean

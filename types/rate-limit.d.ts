@@ -1,6 +1,7 @@
 // Types for rampart/rate-limit: express-rate-limit 8's API on a native store.
 // `require('rampart/rate-limit')` is `rateLimit` itself, with these exports on it.
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { FastPathsOption } from './common'
 
 /** A request as the middleware sees it: node:http's, plus Express's `ip` where present. */
 export type RateLimitRequest = IncomingMessage & { ip?: string; [property: string]: any }
@@ -55,6 +56,8 @@ export interface RateLimitLogger {
 export type RateLimitValidations = { default?: boolean } & { [check: string]: boolean | undefined }
 
 export interface RateLimitOptions {
+  /** Turn off the fast paths that lean on node/V8 internals (docs/fast-paths.md). */
+  fastPaths?: FastPathsOption
   /** Window length in milliseconds. Default 60000. */
   windowMs: number
   /** Requests allowed per window and key. Default 5. */

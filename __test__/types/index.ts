@@ -3,3 +3,9 @@
 import * as rampart from 'rampart'
 
 export const loaded: object = rampart
+
+// The fast paths' status and option.
+import { fastPathStatus, type FastPathsOption } from 'rampart'
+const fastPathOff: FastPathsOption = { headerTable: false }
+const status: 'active' | 'unavailable' | 'disabled by RAMPART_NO_HEADER_TABLE' = fastPathStatus().headerTable
+void [fastPathOff, status]

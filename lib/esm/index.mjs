@@ -32,6 +32,7 @@ export const {
   errorHandler,
   escapeHtml,
   events,
+  fastPathStatus,
   fetchMetadata,
   fortify,
   frameguard,
