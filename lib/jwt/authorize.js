@@ -1,5 +1,5 @@
 'use strict'
-// authorize(): roles, scopes or a named claim, or a predicate for object-level checks
+// authorize(): roles, scopes (`scope` or `scp`) or a named claim, or a predicate for object-level checks
 // (BOLA), after jwtAuth. No user → UnauthorizedError (401, auth.failed); refused →
 // ForbiddenError (403, auth.forbidden).
 const { UnauthorizedError, ForbiddenError } = require('./errors')
@@ -24,6 +24,7 @@ function userRoles(user, claim) {
   add(user.role)
   add(user.roles)
   add(user.scope)
+  add(user.scp) // Entra ID, Okta: scopes as `scp` (a string or an array)
   return out
 }
 

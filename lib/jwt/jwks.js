@@ -19,35 +19,35 @@ function isLoopback(hostname) {
 }
 
 /** Throws at start-up unless `uri` is https:, or http: to a loopback host. */
-function checkJwksUri(uri) {
+function checkJwksUri(uri, name = 'jwksUri') {
   let url
   try {
     url = new URL(uri)
   } catch {
-    throw new TypeError(`jwtAuth: jwksUri is not a valid URL: ${uri}`)
+    throw new TypeError(`jwtAuth: ${name} is not a valid URL: ${uri}`)
   }
   if (url.protocol === 'https:') return url
   if (url.protocol === 'http:' && isLoopback(url.hostname)) return url
   throw new TypeError(
-    `jwtAuth: jwksUri must use https: (plain http: is allowed only to a loopback host such as 127.0.0.1), got ${url.protocol}//${url.host}`,
+    `jwtAuth: ${name} must use https: (plain http: is allowed only to a loopback host such as 127.0.0.1), got ${url.protocol}//${url.host}`,
   )
 }
 
-const TOO_LARGE = 'the JWKS document is larger than 1 MiB'
+const tooLarge = (what) => `${what} document is larger than 1 MiB`
 
 /**
  * The response body as text, read chunk by chunk and abandoned (the request aborted) the
  * moment it passes MAX_JWKS_BYTES, so a huge or endless body never sits in memory.
  */
-async function readCapped(response, controller) {
+async function readCapped(response, controller, what = 'the JWKS') {
   const declared = Number(response.headers && response.headers.get('content-length'))
   if (declared > MAX_JWKS_BYTES) {
     controller.abort()
-    throw new Error(TOO_LARGE)
+    throw new Error(tooLarge(what))
   }
   if (!response.body || typeof response.body.getReader !== 'function') {
     const text = await response.text() // a user-supplied fetch without a stream body
-    if (Buffer.byteLength(text) > MAX_JWKS_BYTES) throw new Error(TOO_LARGE)
+    if (Buffer.byteLength(text) > MAX_JWKS_BYTES) throw new Error(tooLarge(what))
     return text
   }
   const reader = response.body.getReader()
@@ -60,11 +60,53 @@ async function readCapped(response, controller) {
     if (size > MAX_JWKS_BYTES) {
       controller.abort()
       reader.cancel().catch(() => {})
-      throw new Error(TOO_LARGE)
+      throw new Error(tooLarge(what))
     }
     chunks.push(value)
   }
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * GETs `href` as JSON under the fetch rules every remote document here shares: no redirects,
+ * aborted on the timeout or as soon as the body passes MAX_JWKS_BYTES. `what` names the
+ * document in errors.
+ */
+async function fetchJson(fetchImpl, href, timeout, what) {
+  const controller = new AbortController()
+  const response = await fetchImpl(href, {
+    redirect: 'error',
+    headers: { accept: 'application/json' },
+    signal: AbortSignal.any([controller.signal, AbortSignal.timeout(timeout)]),
+  })
+  if (!response.ok) {
+    const err = new Error(`${what} endpoint answered ${response.status}`)
+    err.status = response.status
+    throw err
+  }
+  const text = await readCapped(response, controller, what)
+  try {
+    return JSON.parse(text)
+  } catch {
+    throw new Error(`${what} document is not JSON`)
+  }
+}
+
+/** At most `perMinute` events in any 60 s: the bound on re-fetches. */
+class FetchBudget {
+  constructor(perMinute) {
+    this.perMinute = perMinute
+    this.times = []
+  }
+
+  allows(now) {
+    while (this.times.length > 0 && now - this.times[0] >= 60000) this.times.shift()
+    return this.times.length < this.perMinute
+  }
+
+  spend(now) {
+    this.times.push(now)
+  }
 }
 
 class JwksClient {
@@ -77,20 +119,19 @@ class JwksClient {
     this.fetchImpl = options.fetch || globalThis.fetch
     this.set = null
     this.fetchedAt = 0
-    this.fetchTimes = []
+    this.budget = options.budget || new FetchBudget(this.requestsPerMinute)
     this.inflight = null
   }
 
   /** Whether another fetch fits in the per-minute budget at time `now` (ms). */
   mayFetch(now) {
-    while (this.fetchTimes.length > 0 && now - this.fetchTimes[0] >= 60000) this.fetchTimes.shift()
-    return this.fetchTimes.length < this.requestsPerMinute
+    return this.budget.allows(now)
   }
 
   /** Fetches the key set once, however many requests wait for it. */
   refresh() {
     if (this.inflight) return this.inflight
-    this.fetchTimes.push(Date.now())
+    this.budget.spend(Date.now())
     this.inflight = this.download()
       .then((jwks) => {
         // A published key set holds public keys only: an "oct" (HMAC) key there would be a
@@ -106,16 +147,7 @@ class JwksClient {
   }
 
   async download() {
-    // Aborted on the timeout, or as soon as the body passes the size cap.
-    const controller = new AbortController()
-    const response = await this.fetchImpl(this.url.href, {
-      redirect: 'error',
-      headers: { accept: 'application/json' },
-      signal: AbortSignal.any([controller.signal, AbortSignal.timeout(this.timeout)]),
-    })
-    if (!response.ok) throw new Error(`the JWKS endpoint answered ${response.status}`)
-    const text = await readCapped(response, controller)
-    const jwks = JSON.parse(text)
+    const jwks = await fetchJson(this.fetchImpl, this.url.href, this.timeout, 'the JWKS')
     if (!jwks || !Array.isArray(jwks.keys)) throw new Error('the JWKS document has no "keys" array')
     return jwks
   }
@@ -156,4 +188,4 @@ class JwksClient {
   }
 }
 
-module.exports = { JwksClient, checkJwksUri, isLoopback, MAX_JWKS_BYTES }
+module.exports = { JwksClient, FetchBudget, fetchJson, checkJwksUri, isLoopback, MAX_JWKS_BYTES }

@@ -10,6 +10,12 @@ const { decode, decodeHeader } = require('./decode')
 const { isThenable, setPath } = require('./util')
 const { unless } = require('./unless')
 const { JwksClient } = require('./jwks')
+const { IssuerDiscovery, isDiscoverable } = require('./discovery')
+const { compileProfile } = require('./profile')
+const { createDpop } = require('./dpop')
+const { RevocationList } = require('./revocation')
+const { HttpError } = require('../errors/http-error')
+const { cookieCsrfWarning } = require('../csrf/guard')
 const { JsonWebTokenError, TokenExpiredError, UnauthorizedError } = require('./errors')
 const { tables } = require('./tables')
 const { report, taps, tap } = require('../events')
@@ -42,11 +48,19 @@ const MIDDLEWARE_OPTIONS = [
   'jwksCacheMaxAge',
   'jwksTimeout',
   'cookie',
+  'profile',
+  'typ',
+  'dpop',
+  'dpopStore',
+  'dpopWindow',
+  'dpopNonce',
+  'revocations',
 ]
 const KNOWN = new Set([...VERIFY_OPTIONS, ...MIDDLEWARE_OPTIONS])
 const BAD_FORMAT = { message: 'Format is Authorization: Bearer [token]' }
 const NO_TOKEN = { message: 'No authorization token was found' }
 const REVOKED = { message: 'The token has been revoked.' }
+const RETRY_AFTER = 1
 
 function fail(req, next, code, inner) {
   report('auth.failed', req, inner && inner.message ? `${code}: ${inner.message}` : code)
@@ -129,17 +143,29 @@ function jwtAuth(options) {
   const requestProperty = typeof o.requestProperty === 'string' ? o.requestProperty : 'user'
   const { getToken, isRevoked, onExpired, cookie } = o
 
+  const checkProfile = compileProfile(o)
+  const dpop = o.dpop !== undefined ? createDpop(o) : null
+  const revocations = o.revocations === undefined ? null : o.revocations
+  if (revocations !== null && !(revocations instanceof RevocationList)) {
+    throw new TypeError('jwtAuth: revocations must be a RevocationList')
+  }
+  const warnUnguardedCookie = cookie !== undefined ? cookieCsrfWarning(cookie) : null
+
   let staticEntry = null
   let jwks = null
   const secretFn = typeof o.secret === 'function' ? o.secret : null
+  const fetchOptions = {
+    requestsPerMinute: o.jwksRequestsPerMinute,
+    cacheMaxAge: o.jwksCacheMaxAge,
+    timeout: o.jwksTimeout,
+    allowInsecureKeySizes: vo.allowInsecureKeySizes,
+  }
   if (o.jwksUri !== undefined) {
     if (o.secret !== undefined) throw new TypeError('jwtAuth: pass either secret or jwksUri, not both')
-    jwks = new JwksClient(o.jwksUri, {
-      requestsPerMinute: o.jwksRequestsPerMinute,
-      cacheMaxAge: o.jwksCacheMaxAge,
-      timeout: o.jwksTimeout,
-      allowInsecureKeySizes: vo.allowInsecureKeySizes,
-    })
+    jwks = new JwksClient(o.jwksUri, fetchOptions)
+  } else if (o.secret === undefined && isDiscoverable(o.issuer)) {
+    // One issuer URL and no key: OpenID discovery, with iss pinned by the issuer option.
+    jwks = new IssuerDiscovery(o.issuer, fetchOptions)
   } else if (secretFn === null) {
     staticEntry = resolveStaticKey(o)
     if (staticEntry.set !== true && (staticEntry.mask & optionMask) === 0) {
@@ -156,25 +182,47 @@ function jwtAuth(options) {
 
   // One reading per token: the payload the native core verified is the one object that
   // the claims, isRevoked and req[requestProperty] see; nothing parses the token again.
-  function check(req, next, token, entry) {
+  function check(req, res, next, token, entry, scheme) {
     let payload
     try {
       payload = verifySigned(token, entry, maxLen, optionMask)
+      if (checkProfile !== null) checkProfile(decodeHeader(token), payload)
       checkClaims(payload, vo, vo.clockTimestamp || Math.floor(Date.now() / 1000))
     } catch (err) {
       if (taps.jwt) tap('jwt', token, err)
       if (err instanceof TokenExpiredError && onExpired !== undefined && payload !== undefined) {
-        return expired(req, next, token, payload, err)
+        return expired(req, res, next, token, payload, err, scheme)
       }
-      return rejected(req, next, err)
+      return rejected(req, res, next, err, scheme)
     }
     if (taps.jwt) tap('jwt', token, null)
-    accept(req, next, token, payload)
+    if (dpop !== null) {
+      const proof = dpop.check(req, res, scheme, token, payload)
+      if (proof !== undefined) {
+        if (!isThenable(proof)) return dpopFailed(req, res, next, proof)
+        proof.then(
+          (e) => (e === undefined ? accept(req, res, next, token, payload) : dpopFailed(req, res, next, e)),
+          next,
+        )
+        return
+      }
+    }
+    accept(req, res, next, token, payload)
+  }
+
+  function dpopFailed(req, res, next, err) {
+    if (res && typeof res.setHeader === 'function') res.setHeader('WWW-Authenticate', err.challenge)
+    report('auth.failed', req, `${err.code}: ${err.message}`)
+    next(err)
   }
 
   // After the token is verified: isRevoked (given that verified token), then set the
   // request property.
-  function accept(req, next, token, payload) {
+  function accept(req, res, next, token, payload) {
+    if (revocations !== null) {
+      if (!revocations.available && !revocations.serveStale()) return unavailable(req, res, next)
+      if (revocations.isRevoked(payload)) return fail(req, next, 'revoked_token', REVOKED)
+    }
     if (isRevoked !== undefined) {
       let revoked
       try {
@@ -198,14 +246,29 @@ function jwtAuth(options) {
     next()
   }
 
-  function rejected(req, next, err) {
+  // Revocations cannot be checked (Redis lost, failOpen false): 503, retry shortly.
+  function unavailable(req, res, next) {
+    report('auth.failed', req, 'revocation_unavailable: the revocation list is not synchronised')
+    if (res && typeof res.setHeader === 'function') res.setHeader('Retry-After', String(RETRY_AFTER))
+    next(
+      new HttpError(503, 'The revocation list is unavailable', {
+        code: 'revocation_unavailable',
+        retryAfter: RETRY_AFTER,
+      }),
+    )
+  }
+
+  function rejected(req, res, next, err, scheme) {
     report('auth.failed', req, `invalid_token: ${err.message}`)
+    if (scheme === 'dpop' && res && typeof res.setHeader === 'function') {
+      res.setHeader('WWW-Authenticate', 'DPoP error="invalid_token"')
+    }
     next(new UnauthorizedError('invalid_token', err))
   }
 
   // express-jwt: `await onExpired(req, err)`; a throw refuses the request with what was
   // thrown, a return lets it through (isRevoked still runs). The signature was verified.
-  function expired(req, next, token, payload, err) {
+  function expired(req, res, next, token, payload, err, scheme) {
     const wrapped = new UnauthorizedError('invalid_token', err)
     Promise.resolve()
       .then(() => onExpired(req, wrapped))
@@ -213,14 +276,14 @@ function jwtAuth(options) {
         try {
           checkClaims(payload, afterExpired, vo.clockTimestamp || Math.floor(Date.now() / 1000))
         } catch (e) {
-          return rejected(req, next, e)
+          return rejected(req, res, next, e, scheme)
         }
-        accept(req, next, token, payload)
+        accept(req, res, next, token, payload)
       }, next)
   }
 
   // Verification with a key that is only known per request (secret function or JWKS).
-  async function verifyAsync(req, next, token) {
+  async function verifyAsync(req, res, next, token, scheme) {
     let entry
     try {
       if (jwks !== null) {
@@ -235,23 +298,25 @@ function jwtAuth(options) {
     } catch (err) {
       return rejected(
         req,
+        res,
         next,
         err instanceof JsonWebTokenError ? err : new JsonWebTokenError(err.message, err),
+        scheme,
       )
     }
-    check(req, next, token, entry)
+    check(req, res, next, token, entry, scheme)
   }
 
-  function withToken(req, next, token) {
+  function withToken(req, res, next, token, scheme) {
     if (!token) {
       if (credentialsRequired) return fail(req, next, 'credentials_required', NO_TOKEN)
       return next()
     }
     if (staticEntry === null) {
-      verifyAsync(req, next, token).catch(next)
+      verifyAsync(req, res, next, token, scheme).catch(next)
       return
     }
-    check(req, next, token, staticEntry)
+    check(req, res, next, token, staticEntry, scheme)
   }
 
   const middleware = function jwtAuthMiddleware(req, res, next) {
@@ -269,10 +334,10 @@ function jwtAuth(options) {
         return next(err)
       }
       if (isThenable(token)) {
-        token.then((t) => withToken(req, next, t), next)
+        token.then((t) => withToken(req, res, next, t, 'bearer'), next)
         return
       }
-      return withToken(req, next, token)
+      return withToken(req, res, next, token, 'bearer')
     }
     // As express-jwt: a capitalised `Authorization` key (lambda adapters build such header
     // objects) is read first when present.
@@ -282,14 +347,16 @@ function jwtAuth(options) {
       if (space < 0 || authorization.indexOf(' ', space + 1) >= 0) {
         return fail(req, next, 'credentials_bad_format', BAD_FORMAT)
       }
-      const scheme = authorization.slice(0, space)
-      if (scheme.length !== 6 || scheme.toLowerCase() !== 'bearer') {
+      const scheme = authorization.slice(0, space).toLowerCase()
+      if (scheme !== 'bearer' && (dpop === null || scheme !== 'dpop')) {
         if (credentialsRequired) return fail(req, next, 'credentials_bad_scheme', BAD_FORMAT)
         return next()
       }
-      return withToken(req, next, authorization.slice(space + 1))
+      return withToken(req, res, next, authorization.slice(space + 1), scheme)
     }
-    return withToken(req, next, cookie !== undefined ? readCookie(req, cookie) : undefined)
+    const fromCookie = cookie !== undefined ? readCookie(req, cookie) : undefined
+    if (fromCookie !== undefined && warnUnguardedCookie !== null) warnUnguardedCookie(req)
+    return withToken(req, res, next, fromCookie, 'bearer')
   }
   middleware.unless = (opts) => unless(middleware, opts)
   return middleware

@@ -1,0 +1,180 @@
+'use strict'
+// jwtAuth({ issuer }) against a real authorization server (oidc-provider, in-process on
+// loopback http): OpenID discovery with iss pinned, RFC 9068 access tokens from a
+// client_credentials grant (profile 'at+jwt', scopes into authorize()), an ID token refused
+// as an access token, the IdP down at start-up (401 with a logged cause, then recovery), a
+// metadata document naming another issuer, and key rotation seen without a restart.
+const test = require('node:test')
+const assert = require('node:assert')
+const express = require('express')
+const { serve } = require('./helpers/serve')
+const { startIdp } = require('./helpers/jwt-idp')
+const { jwtAuth, authorize } = require('../lib/jwt')
+
+function app(auth, ...more) {
+  const a = express()
+  a.get('/api', auth, ...more, (req, res) => res.json({ user: req.user }))
+  a.use((err, req, res, _next) =>
+    res.status(err.status || 500).json({ code: err.code, message: err.message }),
+  )
+  return a
+}
+
+async function get(url, token) {
+  const res = await fetch(url, { headers: token ? { authorization: `Bearer ${token}` } : {} })
+  return { status: res.status, body: await res.json() }
+}
+
+function warningsOf(code) {
+  const seen = []
+  const listener = (w) => w.code === code && seen.push(w)
+  process.on('warning', listener)
+  return { seen, stop: () => process.off('warning', listener) }
+}
+
+let idp
+test.before(async () => {
+  idp = await startIdp()
+})
+test.after(() => idp.close())
+
+test('discovery: RFC 9068 access tokens from client_credentials, iss pinned, scopes into authorize()', async (t) => {
+  const auth = jwtAuth({ issuer: idp.issuer, audience: idp.audience, profile: 'at+jwt' })
+  const srv = await serve(app(auth, authorize('write')))
+  t.after(srv.close)
+  const read = await idp.token({ scope: 'read' })
+  const both = await idp.token({ scope: 'read write' })
+  const ok = await get(`${srv.url}/api`, both.access_token)
+  assert.strictEqual(ok.status, 200)
+  assert.strictEqual(ok.body.user.client_id, 'svc')
+  assert.strictEqual(ok.body.user.iss, idp.issuer)
+  assert.strictEqual((await get(`${srv.url}/api`, read.access_token)).status, 403)
+  assert.strictEqual((await get(`${srv.url}/api`)).status, 401)
+})
+
+test('at+jwt: an ID token (typ JWT) signed by the same IdP key is refused as an access token', async (t) => {
+  const auth = jwtAuth({ issuer: idp.issuer, audience: idp.audience, profile: 'at+jwt' })
+  const srv = await serve(app(auth))
+  t.after(srv.close)
+  const { jose } = idp
+  const key = await jose.importJWK(idp.keys()[0], 'ES256')
+  const now = Math.floor(Date.now() / 1000)
+  const claims = {
+    iss: idp.issuer,
+    aud: idp.audience,
+    sub: 'u1',
+    client_id: 'svc',
+    iat: now,
+    exp: now + 60,
+    jti: 'j1',
+  }
+  const sign = (typ) =>
+    new jose.SignJWT(claims)
+      .setProtectedHeader({ alg: 'ES256', kid: idp.keys()[0].kid, ...(typ && { typ }) })
+      .sign(key)
+  const idToken = await get(`${srv.url}/api`, await sign('JWT'))
+  assert.strictEqual(idToken.status, 401)
+  assert.match(idToken.body.message, /typ invalid.*ID token/)
+  assert.strictEqual((await get(`${srv.url}/api`, await sign(undefined))).status, 401)
+  // The same claims as a typed access token pass (application/ prefix, any case).
+  assert.strictEqual((await get(`${srv.url}/api`, await sign('application/AT+JWT'))).status, 200)
+  // A claim RFC 9068 requires, missing.
+  const noJti = await new jose.SignJWT({ ...claims, jti: undefined })
+    .setProtectedHeader({ alg: 'ES256', kid: idp.keys()[0].kid, typ: 'at+jwt' })
+    .sign(key)
+  const missing = await get(`${srv.url}/api`, noJti)
+  assert.strictEqual(missing.status, 401)
+  assert.match(missing.body.message, /jti missing/)
+})
+
+test('typ option pins the typ of an app’s own tokens', async (t) => {
+  const secret = 'x'.repeat(48)
+  const jwt = require('../lib/jwt')
+  const auth = jwtAuth({ secret, algorithms: ['HS256'], typ: 'JWT' })
+  const srv = await serve(app(auth))
+  t.after(srv.close)
+  assert.strictEqual((await get(`${srv.url}/api`, jwt.sign({ sub: 'a' }, secret))).status, 200)
+  const other = jwt.sign({ sub: 'a' }, secret, { header: { typ: 'at+jwt' } })
+  assert.strictEqual((await get(`${srv.url}/api`, other)).status, 401)
+})
+
+test('the metadata must name the configured issuer exactly', async (t) => {
+  // The same server under a spelling it does not use: discovery refuses its document.
+  const auth = jwtAuth({ issuer: `${idp.issuer}/`, audience: idp.audience, jwksRequestsPerMinute: 100 })
+  const srv = await serve(app(auth))
+  t.after(srv.close)
+  const w = warningsOf('RAMPART_OIDC_DISCOVERY')
+  t.after(w.stop)
+  const { access_token: token } = await idp.token()
+  const res = await get(`${srv.url}/api`, token)
+  assert.strictEqual(res.status, 401)
+  assert.match(res.body.message, /names issuer .* not the configured/)
+})
+
+test('IdP down at start-up: 401 with the cause logged once, no crash; recovers when it returns', async (t) => {
+  const down = await startIdp()
+  const { access_token: token } = await down.token()
+  await down.stop()
+  const w = warningsOf('RAMPART_OIDC_DISCOVERY')
+  t.after(w.stop)
+  const auth = jwtAuth({
+    issuer: down.issuer,
+    audience: down.audience,
+    profile: 'at+jwt',
+    jwksRequestsPerMinute: 100,
+  })
+  const srv = await serve(app(auth))
+  t.after(srv.close)
+  for (let i = 0; i < 3; i++) {
+    const res = await get(`${srv.url}/api`, token)
+    assert.strictEqual(res.status, 401)
+    assert.match(res.body.message, /could not discover the signing keys/)
+  }
+  await new Promise((resolve) => setImmediate(resolve))
+  assert.strictEqual(w.seen.length, 1, 'one warning per outage')
+  assert.match(w.seen[0].message, /discovery .* failed/)
+  await down.start()
+  t.after(down.close)
+  assert.strictEqual((await get(`${srv.url}/api`, token)).status, 200)
+})
+
+test('key rotation at the IdP is picked up without a restart (unknown kid → bounded re-fetch)', async (t) => {
+  const auth = jwtAuth({ issuer: idp.issuer, audience: idp.audience, profile: 'at+jwt' })
+  const srv = await serve(app(auth))
+  t.after(srv.close)
+  const before = await idp.token()
+  assert.strictEqual((await get(`${srv.url}/api`, before.access_token)).status, 200)
+  idp.rotate('k2', { drop: true })
+  const after = await idp.token()
+  assert.strictEqual(idp.jose.decodeProtectedHeader(after.access_token).kid, 'k2')
+  assert.strictEqual((await get(`${srv.url}/api`, after.access_token)).status, 200)
+  // The old key left the published set; its token stays valid until the cache is refreshed,
+  // and a token under a kid the IdP never had is refused.
+  const forged = after.access_token.replace(
+    /^[^.]+/,
+    Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid: 'nope' })).toString('base64url'),
+  )
+  assert.strictEqual((await get(`${srv.url}/api`, forged)).status, 401)
+})
+
+test('start-up errors: non-loopback http issuer, at+jwt without audience, bad typ', () => {
+  assert.throws(() => jwtAuth({ issuer: 'http://idp.example.com' }), /issuer must use https/)
+  assert.throws(() => jwtAuth({ issuer: 'https://idp.example.com', profile: 'at+jwt' }), /needs audience/)
+  assert.throws(
+    () => jwtAuth({ issuer: 'https://idp.example.com', audience: 'a', profile: 'id' }),
+    /profile must be/,
+  )
+  assert.throws(() => jwtAuth({ issuer: 'https://idp.example.com', typ: [] }), /typ must be/)
+  assert.doesNotThrow(() =>
+    jwtAuth({ issuer: 'https://idp.example.com/realms/x', audience: 'api', profile: 'at+jwt' }),
+  )
+})
+
+test('authorize() reads scopes from scp (an array)', async () => {
+  const run = (user, scope) =>
+    new Promise((resolve) =>
+      authorize(scope)({ user, method: 'GET', url: '/' }, {}, (err) => resolve(err ? err.status : 200)),
+    )
+  assert.strictEqual(await run({ scp: ['read', 'write'] }, 'write'), 200)
+  assert.strictEqual(await run({ scp: ['read'] }, 'write'), 403)
+})
