@@ -31,11 +31,15 @@ const TAG_NAME = /^[a-zA-Z][a-zA-Z0-9-]*$/
 // Names that stay one attribute when the intermediate HTML is parsed again.
 const ATTR_NAME = /^[^\0\t\n\f\r /<=>"'`]+$/
 
+const ENTITY = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }
+const entity = (c) => ENTITY[c]
 function escapeText(s) {
-  return String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  s = String(s)
+  return /[&<>]/.test(s) ? s.replace(/[&<>]/g, entity) : s
 }
 function escapeAttr(s) {
-  return escapeText(s).replace(/"/g, '&quot;')
+  s = String(s)
+  return /[&<>"]/.test(s) ? s.replace(/[&<>"]/g, entity) : s
 }
 
 /** sanitize-html's transformTags entry as a function (a string is simpleTransform(name)). */
@@ -44,173 +48,211 @@ function transformFn(t) {
   return (tagName, attribs) => ({ tagName: t, attribs })
 }
 
-/**
- * Compiles the callback side of `options` (checked by normalize) with `normalized`
- * (its complete option set). Returns `(records) => intermediate HTML`.
- */
-function compileCallbacks(callbacks, normalized) {
-  const allowed = new Set(normalized.allowedTags)
-  const nonText = normalized.nonTextTags
-  const mode = normalized.disallowedTagsMode
-  const discard = mode === 'discard' || mode === 'completelyDiscard'
-  const { exclusiveFilter, textFilter, onOpenTag, onCloseTag } = callbacks
-  const transformMap = Object.create(null)
-  let transformAll = null
-  for (const [from, to] of Object.entries(callbacks.transformTags || {})) {
-    if (from === '*') transformAll = transformFn(to)
-    else transformMap[from] = transformFn(to)
+/** sanitize-html's frame: what exclusiveFilter sees. One shape for every frame. */
+class Frame {
+  constructor(tag, attribs, tagPosition) {
+    this.tag = tag
+    this.attribs = attribs
+    this.tagPosition = tagPosition
+    this.text = ''
+    this.openingTagLength = 0
+    this.mediaChildren = []
+    this.innerText = undefined
+    this.name = tag
+    this.skip = false
   }
-  for (const [from, to] of Object.entries(normalized.transformTags)) {
-    if (!(from in transformMap)) transformMap[from] = transformFn(to)
-  }
-  const tagAllowed = (name) => allowed.has(name)
+}
 
-  return function run(records) {
-    let result = ''
-    let stack = []
-    let skipText = false
-    let skipTextDepth = 0
-    let addedText = false
-
-    function Frame(tag, attribs) {
-      this.tag = tag
-      this.attribs = attribs
-      this.tagPosition = result.length
-      this.text = ''
-      this.openingTagLength = 0
-      this.mediaChildren = []
+/** The compiled callback side of a policy (the options, once). */
+class Rules {
+  constructor(callbacks, normalized) {
+    this.allowed = new Set(normalized.allowedTags)
+    this.nonText = new Set(normalized.nonTextTags)
+    this.mode = normalized.disallowedTagsMode
+    this.discard = this.mode === 'discard' || this.mode === 'completelyDiscard'
+    this.exclusiveFilter = callbacks.exclusiveFilter || null
+    this.textFilter = callbacks.textFilter || null
+    this.onOpenTag = callbacks.onOpenTag || null
+    this.onCloseTag = callbacks.onCloseTag || null
+    this.transformMap = new Map()
+    this.transformAll = null
+    for (const [from, to] of Object.entries(callbacks.transformTags || {})) {
+      if (from === '*') this.transformAll = transformFn(to)
+      else this.transformMap.set(from, transformFn(to))
     }
+    for (const [from, to] of Object.entries(normalized.transformTags)) {
+      if (!this.transformMap.has(from)) this.transformMap.set(from, transformFn(to))
+    }
+  }
+}
 
-    function open(name, attribs, selfClosing) {
-      if (onOpenTag) onOpenTag(name, attribs)
-      if (skipText) {
-        skipTextDepth++
-        return
-      }
-      const frame = new Frame(name, attribs)
-      stack.push(frame)
-      const hasText = !!frame.text
-      let outName = name
-      const apply = (fn) => {
+/** One run of sanitize-html's handlers over one batch (its state, as sanitize-html keeps it). */
+class Pass {
+  constructor(rules) {
+    this.r = rules
+    this.result = ''
+    this.stack = []
+    this.skipText = false
+    this.skipTextDepth = 0
+    this.addedText = false
+  }
+
+  open(name, attribs, selfClosing) {
+    const r = this.r
+    if (r.onOpenTag !== null) r.onOpenTag(name, attribs)
+    if (this.skipText) {
+      this.skipTextDepth++
+      return
+    }
+    const frame = new Frame(name, attribs, this.result.length)
+    this.stack.push(frame)
+    let outName = name
+    const mapped = r.transformMap.get(name)
+    if (mapped !== undefined || r.transformAll !== null) {
+      for (const fn of [mapped, r.transformAll]) {
+        if (fn === undefined || fn === null) continue
         const t = fn(outName, attribs) || {}
         frame.attribs = attribs = t.attribs || {}
         if (t.text !== undefined) frame.innerText = t.text
         if (typeof t.tagName === 'string') outName = t.tagName
       }
-      if (Object.hasOwn(transformMap, name)) apply(transformMap[name])
-      if (transformAll) apply(transformAll)
-      frame.name = outName
-      const skip = !tagAllowed(outName) || !TAG_NAME.test(outName)
-      frame.skip = skip
-      if (skip && discard) {
-        if (nonText.includes(outName)) {
-          skipText = true
-          skipTextDepth = 1
-        }
-        if (frame.innerText && !hasText) {
-          const escaped = escapeText(frame.innerText)
-          result += textFilter ? textFilter(escaped, outName) : escaped
-          addedText = true
-        }
-        return
-      }
-      // An escaped (disallowed) tag is written as it is: the native pass escapes it.
-      result += '<' + outName
-      for (const a of Object.keys(attribs)) {
-        if (!ATTR_NAME.test(a)) continue
-        const v = attribs[a]
-        result += ' ' + a + '="' + escapeAttr(v == null ? '' : v) + '"'
-      }
-      result += selfClosing && VOID.has(outName) ? ' />' : '>'
-      if (frame.innerText && !hasText && !textFilter) {
-        result += escapeText(frame.innerText)
-        addedText = true
-      }
-      frame.openingTagLength = result.length - frame.tagPosition
     }
-
-    function text(t) {
-      if (skipText) return
-      const last = stack[stack.length - 1]
-      let tag
-      if (last) {
-        tag = last.name
-        if (last.innerText !== undefined) t = last.innerText
+    frame.name = outName
+    const skip = !r.allowed.has(outName) || !TAG_NAME.test(outName)
+    frame.skip = skip
+    if (skip && r.discard) {
+      if (r.nonText.has(outName)) {
+        this.skipText = true
+        this.skipTextDepth = 1
       }
-      if (mode === 'completelyDiscard' && !tagAllowed(tag)) {
-        t = ''
-      } else if (!addedText) {
-        const escaped = escapeText(t)
-        result += textFilter ? textFilter(escaped, tag) : escaped
+      if (frame.innerText) {
+        const escaped = escapeText(frame.innerText)
+        this.result += r.textFilter !== null ? r.textFilter(escaped, outName) : escaped
+        this.addedText = true
       }
-      if (last) last.text += t
+      return
     }
-
-    function close(name, isImplied) {
-      if (onCloseTag) onCloseTag(name, isImplied)
-      if (skipText) {
-        skipTextDepth--
-        if (skipTextDepth) return
-        skipText = false
-      }
-      const frame = stack.pop()
-      if (!frame) return
-      const parent = stack[stack.length - 1]
-      const toParent = () => {
-        if (parent) parent.text += frame.text
-      }
-      if (frame.skip && discard) {
-        toParent()
-        return
-      }
-      if (exclusiveFilter) {
-        const r = exclusiveFilter(frame)
-        if (r === 'excludeTag') {
-          result =
-            result.substring(0, frame.tagPosition) +
-            result.substring(frame.tagPosition + frame.openingTagLength)
-          return
-        } else if (r) {
-          result = result.substring(0, frame.tagPosition)
-          return
-        }
-      }
-      if (parent && MEDIA_TAGS.includes(frame.tag)) parent.mediaChildren.push(frame.tag)
-      toParent()
-      if (!VOID.has(frame.name)) result += '</' + frame.name + '>'
-      addedText = false
+    // An escaped (disallowed) tag is written as it is: the native pass escapes it.
+    let out = '<' + outName
+    for (const a in attribs) {
+      if (!Object.hasOwn(attribs, a) || !ATTR_NAME.test(a)) continue
+      const v = attribs[a]
+      out += ' ' + a + '="' + escapeAttr(v == null ? '' : v) + '"'
     }
-
-    // Records: S name n (attr value){n} selfClosing | E name | T text.
-    for (let i = 0; i < records.length;) {
-      const kind = records[i]
-      if (kind === 'T') {
-        text(records[i + 1])
-        i += 2
-      } else if (kind === 'E') {
-        const name = records[i + 1]
-        i += 2
-        let at = stack.length - 1
-        while (at >= 0 && stack[at].tag !== name) at--
-        if (at < 0 || VOID.has(name)) continue // a stray end tag is dropped
-        while (stack.length - 1 > at) close(stack[stack.length - 1].tag, true)
-        close(name, false)
-      } else {
-        const name = records[i + 1]
-        const n = Number(records[i + 2])
-        const attribs = {}
-        let j = i + 3
-        for (let k = 0; k < n; k++, j += 2) attribs[records[j]] = records[j + 1]
-        const selfClosing = records[j] === '1'
-        i = j + 1
-        open(name, attribs, selfClosing)
-        if (VOID.has(name)) close(name, true)
-      }
+    out += selfClosing && VOID.has(outName) ? ' />' : '>'
+    if (frame.innerText && r.textFilter === null) {
+      out += escapeText(frame.innerText)
+      this.addedText = true
     }
-    while (stack.length > 0) close(stack[stack.length - 1].tag, true)
-    stack = []
-    return result
+    this.result += out
+    frame.openingTagLength = this.result.length - frame.tagPosition
   }
+
+  text(t) {
+    if (this.skipText) return
+    const r = this.r
+    const last = this.stack.length > 0 ? this.stack[this.stack.length - 1] : null
+    let tag
+    if (last !== null) {
+      tag = last.name
+      if (last.innerText !== undefined) t = last.innerText
+    }
+    if (r.mode === 'completelyDiscard' && !r.allowed.has(tag)) {
+      t = ''
+    } else if (!this.addedText) {
+      const escaped = escapeText(t)
+      this.result += r.textFilter !== null ? r.textFilter(escaped, tag) : escaped
+    }
+    if (last !== null) last.text += t
+  }
+
+  close(name, isImplied) {
+    const r = this.r
+    if (r.onCloseTag !== null) r.onCloseTag(name, isImplied)
+    if (this.skipText) {
+      this.skipTextDepth--
+      if (this.skipTextDepth) return
+      this.skipText = false
+    }
+    const frame = this.stack.pop()
+    if (frame === undefined) return
+    const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : null
+    if (frame.skip && r.discard) {
+      if (parent !== null) parent.text += frame.text
+      return
+    }
+    if (r.exclusiveFilter !== null) {
+      const verdict = r.exclusiveFilter(frame)
+      if (verdict === 'excludeTag') {
+        this.result =
+          this.result.substring(0, frame.tagPosition) +
+          this.result.substring(frame.tagPosition + frame.openingTagLength)
+        return
+      } else if (verdict) {
+        this.result = this.result.substring(0, frame.tagPosition)
+        return
+      }
+    }
+    if (parent !== null) {
+      if (MEDIA_TAGS.includes(frame.tag)) parent.mediaChildren.push(frame.tag)
+      parent.text += frame.text
+    }
+    if (!VOID.has(frame.name)) this.result += '</' + frame.name + '>'
+    this.addedText = false
+  }
+
+  /** An end tag: closes the innermost open `name` (those inside it implied); stray ones dropped. */
+  end(name) {
+    const stack = this.stack
+    let top = stack.length - 1
+    while (top >= 0 && stack[top].tag !== name) top--
+    if (top < 0 || VOID.has(name)) return
+    while (stack.length - 1 > top) this.close(stack[stack.length - 1].tag, true)
+    this.close(name, false)
+  }
+
+  /**
+   * Records: S name n (attr value){n} selfClosing | E name | T text, as pieces of
+   * batch.data ending at batch.ends[i].
+   */
+  run(batch) {
+    const data = batch.data
+    const ends = batch.ends
+    const count = ends.length
+    const piece = (i) => data.slice(i === 0 ? 0 : ends[i - 1], ends[i])
+    let at = 0
+    while (at < count) {
+      const kind = data.charCodeAt(at === 0 ? 0 : ends[at - 1])
+      if (kind === 84 /* T */) {
+        this.text(piece(at + 1))
+        at += 2
+      } else if (kind === 69 /* E */) {
+        this.end(piece(at + 1))
+        at += 2
+      } else {
+        const name = piece(at + 1)
+        const n = Number(piece(at + 2))
+        const attribs = {}
+        let j = at + 3
+        for (let k = 0; k < n; k++, j += 2) attribs[piece(j)] = piece(j + 1)
+        const selfClosing = ends[j] - ends[j - 1] === 1
+        at = j + 1
+        this.open(name, attribs, selfClosing)
+        if (VOID.has(name)) this.close(name, true)
+      }
+    }
+    while (this.stack.length > 0) this.close(this.stack[this.stack.length - 1].tag, true)
+    return this.result
+  }
+}
+
+/**
+ * Compiles the callback side of `options` (checked by normalize) with `normalized`
+ * (its complete option set). Returns `(batch) => intermediate HTML` (batch: policy.records(input)).
+ */
+function compileCallbacks(callbacks, normalized) {
+  const rules = new Rules(callbacks, normalized)
+  return (batch) => new Pass(rules).run(batch)
 }
 
 module.exports = { compileCallbacks }

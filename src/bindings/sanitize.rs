@@ -2,7 +2,15 @@
 //! in and out. Options arrive as JSON already checked and merged by lib/sanitize.js.
 
 use crate::sanitize::{Policy, PolicyOptions};
+use napi::bindgen_prelude::Uint32Array;
 use napi_derive::napi;
+
+/// Tag and text records: the pieces end to end in `data`, `ends` their end offsets (UTF-16).
+#[napi(object)]
+pub struct RecordBatch {
+    pub data: String,
+    pub ends: Uint32Array,
+}
 
 /// A compiled sanitization policy: compile once, clean many strings.
 #[napi]
@@ -32,8 +40,12 @@ impl HtmlPolicy {
     /// The input as flat tag and text records (see `sanitize::records`): the batch the
     /// JavaScript callbacks run over, in one call.
     #[napi(catch_unwind)]
-    pub fn records(&self, input: String) -> Vec<String> {
-        crate::sanitize::records(&input)
+    pub fn records(&self, input: String) -> RecordBatch {
+        let r = crate::sanitize::records(&self.inner, &input);
+        RecordBatch {
+            data: r.data,
+            ends: Uint32Array::new(r.ends),
+        }
     }
 
     /// Sanitizes many strings in one call (a request body's fields).

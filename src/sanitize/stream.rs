@@ -7,6 +7,7 @@
 use super::escape::{push_attr, push_text};
 use super::options::DisallowedTagsMode;
 use super::policy::Policy;
+use super::records::Records;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::{RawKind, State as TokenizerState};
 use html5ever::tokenizer::{
@@ -102,18 +103,42 @@ pub(crate) fn sanitize(policy: &Policy, input: &str, lane: bool) -> String {
             escaping: Vec::new(),
             open_all: Vec::new(),
         }),
+        records: None,
     };
+    run(&sink, input, lane);
+    let mut state = sink.state.into_inner();
+    pop_to(&mut state, 0);
+    state.out
+}
+
+/// The input as tag and text records (for the callback path), read by the same two readers
+/// (byte-level lane, html5ever) as `sanitize`.
+pub(crate) fn records(policy: &Policy, input: &str) -> Records {
+    let sink = Sink {
+        policy,
+        state: RefCell::new(State {
+            out: String::new(),
+            stack: Vec::new(),
+            closable: 0,
+            skip: None,
+            escaping: Vec::new(),
+            open_all: Vec::new(),
+        }),
+        records: Some(RefCell::new(Records::with_capacity(input.len()))),
+    };
+    run(&sink, input, true);
+    sink.records.expect("recording").into_inner()
+}
+
+fn run(sink: &Sink<'_>, input: &str, lane: bool) {
     // The byte-level lane handles text and ordinary tags itself and hands html5ever every
     // construct it does not; input with CR or NUL (which the tokenizer rewrites) goes to
     // html5ever whole.
     if lane && memchr::memchr2(b'\r', b'\0', input.as_bytes()).is_none() {
-        super::fast::run(&sink, input);
+        super::fast::run(sink, input);
     } else {
-        tokenize(&sink, input, None);
+        tokenize(sink, input, None);
     }
-    let mut state = sink.state.into_inner();
-    pop_to(&mut state, 0);
-    state.out
 }
 
 /// Runs html5ever's tokenizer over `chunk` into `sink`, starting in the Data state, or in
@@ -154,6 +179,8 @@ struct State<'p> {
 pub(crate) struct Sink<'p> {
     policy: &'p Policy,
     state: RefCell<State<'p>>,
+    /// Recording (the callback path): tokens are written as records, not sanitized.
+    records: Option<RefCell<Records>>,
 }
 
 /// A tag as either reader sees it: lower-case names, decoded attribute values.
@@ -213,12 +240,24 @@ impl<'p> Sink<'p> {
 
     /// A start or end tag from the byte-level lane.
     pub(crate) fn emit_view(&self, tag: &TagView<'_>) -> TokenSinkResult<()> {
+        if let Some(records) = &self.records {
+            records.borrow_mut().tag(tag);
+            return if tag.start {
+                content_kind(tag.name)
+            } else {
+                TokenSinkResult::Continue
+            };
+        }
         let mut state = self.state.borrow_mut();
         self.tag(&mut state, tag)
     }
 
     /// Decoded text: escaped into the output unless inside a dropped element.
     pub(crate) fn emit_text(&self, text: &str) {
+        if let Some(records) = &self.records {
+            records.borrow_mut().text(text);
+            return;
+        }
         let mut state = self.state.borrow_mut();
         if state.skip.is_some() {
             return;
