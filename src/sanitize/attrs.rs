@@ -122,14 +122,13 @@ impl AttrPolicy {
         if !is_safe_name(name) || name.starts_with("on") || name == "srcdoc" {
             return None;
         }
-        if value.is_empty() {
+        let mut value = Cow::Borrowed(value);
+        if self.listed(tag, name) {
             let non_boolean = self.non_boolean.contains(name) || self.non_boolean.contains("*");
-            if non_boolean && !self.allowed_empty.contains(name) {
+            if value.is_empty() && non_boolean && !self.allowed_empty.contains(name) {
                 return None;
             }
-        }
-        let mut value = Cow::Borrowed(value);
-        if !self.listed(tag, name) {
+        } else {
             let rule = self.extras.values.get(tag).and_then(|m| m.get(name));
             match rule {
                 Some((values, multiple)) => value = restrict(&value, values, *multiple).into(),
@@ -143,10 +142,8 @@ impl AttrPolicy {
         if self.urls.is_url_attr(name) && !self.urls.allows(tag, name, &value) {
             return None;
         }
-        if (name == "srcset" || name == "imagesrcset")
-            && !self.urls.allows_srcset(tag, name, &value)
-        {
-            return None;
+        if name == "srcset" || name == "imagesrcset" {
+            value = Cow::Owned(self.urls.filter_srcset(tag, name, &value)?);
         }
         if name == "src" {
             let hosts = match tag {

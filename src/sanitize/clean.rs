@@ -1,6 +1,7 @@
 //! Cleaning a string with a compiled policy: the fast path, the streaming sanitizer, and
 //! ammonia's tree pass for policies that allow tags with special parsing rules.
 
+use super::escape::push_text;
 use super::policy::Policy;
 use super::stream;
 use std::borrow::Cow;
@@ -16,33 +17,34 @@ impl Policy {
         if !needs_cleaning(input) {
             return Cow::Borrowed(input);
         }
+        Cow::Owned(self.clean_owned(input, true))
+    }
+
+    fn clean_owned(&self, input: &str, lane: bool) -> String {
         let input = if self.enforce_html_boundary {
             html_boundary(input)
         } else {
             input
         };
-        let streamed = stream::sanitize(self, input, true);
-        if self.tree_pass {
-            Cow::Owned(self.ammonia.clean(&streamed).to_string())
+        let (input, tail) = if self.escape_disallowed {
+            unterminated_tail(input)
         } else {
-            Cow::Owned(streamed)
-        }
+            (input, "")
+        };
+        let streamed = stream::sanitize(self, input, lane);
+        let mut out = if self.tree_pass {
+            self.ammonia.clean(&streamed).to_string()
+        } else {
+            streamed
+        };
+        push_text(&mut out, tail);
+        out
     }
 
     /// `clean` without the byte-level lane (html5ever's tokenizer for everything): what the
     /// tests compare the lane against.
     pub fn clean_with_html5ever(&self, input: &str) -> String {
-        let input = if self.enforce_html_boundary {
-            html_boundary(input)
-        } else {
-            input
-        };
-        let streamed = stream::sanitize(self, input, false);
-        if self.tree_pass {
-            self.ammonia.clean(&streamed).to_string()
-        } else {
-            streamed
-        }
+        self.clean_owned(input, false)
     }
 
     /// The same policy applied by ammonia alone (parse tree, ammonia's serializer), with no
@@ -51,6 +53,22 @@ impl Policy {
     pub fn clean_with_ammonia(&self, input: &str) -> String {
         self.ammonia.clean(input).to_string()
     }
+}
+
+/// Escape modes: a tag cut off by the end of the input (`text <b`) is dropped by the HTML
+/// tokenizer; sanitize-html shows it as text. Splits it off to be escaped (text is safe).
+fn unterminated_tail(input: &str) -> (&str, &str) {
+    if let Some(at) = input.rfind('<') {
+        let rest = &input[at + 1..];
+        let starts_tag = rest
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'/');
+        if starts_tag && !rest.contains('>') {
+            return (&input[..at], &input[at..]);
+        }
+    }
+    (input, "")
 }
 
 /// sanitize-html's `enforceHtmlBoundary`: when the input has an `<html>` element, only
@@ -131,6 +149,11 @@ mod tests {
         assert_eq!(
             p.clean("<script>alert(1)</script><b>x</b>"),
             "&lt;script&gt;alert(1)&lt;/script&gt;<b>x</b>"
+        );
+        assert_eq!(p.clean("Hello <world"), "Hello &lt;world");
+        assert_eq!(
+            p.clean("<b>x<img src=x onerror=alert(1)"),
+            "<b>x</b>&lt;img src=x onerror=alert(1)"
         );
     }
 

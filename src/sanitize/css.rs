@@ -46,10 +46,11 @@ fn declarations(css: &str) -> Vec<Declaration<'_>> {
     let mut out = Vec::new();
     let mut start = parser.position();
     loop {
-        let before = parser.position();
+        // (A position taken before `next` would sit inside a block `next` skips.)
         match parser.next_including_whitespace_and_comments() {
             Ok(Token::Semicolon) => {
-                if let Some(d) = declaration(parser.slice(start..before)) {
+                let text = parser.slice_from(start);
+                if let Some(d) = declaration(&text[..text.len() - 1]) {
                     out.push(d);
                 }
                 start = parser.position();
@@ -161,5 +162,9 @@ mod tests {
             Some("font-family:'a;b';background:url(\"x;y\")")
         );
         assert_eq!(filter_style("p", ";;:x; : ; color", None), None);
+        assert_eq!(
+            filter_style("a", "background-image: url(\"/*# x */\");", None).as_deref(),
+            Some("background-image:url(\"/*# x */\")")
+        );
     }
 }

@@ -87,6 +87,21 @@ impl UrlPolicy {
 
     /// Whether `value`, the URL in attribute `attr` of `tag`, may stay.
     pub(crate) fn allows(&self, tag: &str, attr: &str, value: &str) -> bool {
+        // sanitize-html also reads the scheme with control characters, spaces and
+        // `<!-- -->` removed: a scheme that reading finds must be allowed too (stricter
+        // than a browser, never looser).
+        if value.bytes().any(|b| b <= b' ' || b == b'<') {
+            let squeezed = squeeze(value);
+            if let Scheme::Absolute(_) = scheme_of(&squeezed) {
+                if !self.allows_parsed(tag, attr, &squeezed, false) {
+                    return false;
+                }
+            }
+        }
+        self.allows_parsed(tag, attr, value, true)
+    }
+
+    fn allows_parsed(&self, tag: &str, attr: &str, value: &str, parse: bool) -> bool {
         match scheme_of(value) {
             Scheme::Relative { protocol_relative } => {
                 !protocol_relative || self.allow_protocol_relative
@@ -100,26 +115,112 @@ impl UrlPolicy {
                 }
                 let allowed = self.schemes_by_tag.get(tag).unwrap_or(&self.schemes);
                 // ammonia also drops an absolute URL the URL parser rejects; so do we.
-                allowed.contains(&scheme) && ammonia::Url::parse(value).is_ok()
+                allowed.contains(&scheme) && (!parse || ammonia::Url::parse(value).is_ok())
             }
         }
     }
 
-    /// `srcset`: a comma-separated list of `url [descriptor]`; every URL must pass.
-    pub(crate) fn allows_srcset(&self, tag: &str, attr: &str, value: &str) -> bool {
-        value.split(',').all(|candidate| {
-            let url = candidate
-                .trim_matches(is_html_space)
-                .split(is_html_space)
-                .next()
-                .unwrap_or("");
-            url.is_empty() || self.allows(tag, attr, url)
-        })
+    /// `srcset`: the candidates (`url [descriptor]`, read as the HTML standard's srcset
+    /// parser reads them) whose URL passes and whose descriptor is valid, rewritten as
+    /// sanitize-html writes them; `None` when no candidate is left.
+    pub(crate) fn filter_srcset(&self, tag: &str, attr: &str, value: &str) -> Option<String> {
+        let mut out = String::with_capacity(value.len());
+        for (url, descriptors) in srcset_candidates(value) {
+            if !valid_descriptors(&descriptors) || !self.allows(tag, attr, url) {
+                continue;
+            }
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            out.push_str(url);
+            for d in descriptors {
+                out.push(' ');
+                out.push_str(d);
+            }
+        }
+        (!out.is_empty()).then_some(out)
     }
 }
 
 fn is_html_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\x0c')
+}
+
+/// The HTML standard's srcset split: a URL is a run of non-space characters (commas inside
+/// it included; trailing commas end the candidate); descriptors run to the next comma
+/// outside parentheses.
+fn srcset_candidates(value: &str) -> Vec<(&str, Vec<&str>)> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start_matches(|c: char| is_html_space(c) || c == ',');
+        if rest.is_empty() {
+            return out;
+        }
+        let url_end = rest.find(is_html_space).unwrap_or(rest.len());
+        let raw_url = &rest[..url_end];
+        let url = raw_url.trim_end_matches(',');
+        if url.len() < raw_url.len() {
+            out.push((url, Vec::new()));
+            rest = &rest[url_end..];
+            continue;
+        }
+        let after = &rest[url_end..];
+        let mut depth = 0usize;
+        let mut end = after.len();
+        for (i, c) in after.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => depth = depth.saturating_sub(1),
+                ',' if depth == 0 => {
+                    end = i;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        out.push((
+            url,
+            after[..end]
+                .split(is_html_space)
+                .filter(|d| !d.is_empty())
+                .collect(),
+        ));
+        rest = &after[end..];
+    }
+}
+
+/// At most one width (`100w`), density (`1.5x`) or height (`100h`, only with a width).
+fn valid_descriptors(descriptors: &[&str]) -> bool {
+    let number =
+        |s: &str| !s.is_empty() && s.parse::<f64>().is_ok_and(|n| n.is_finite() && n > 0.0);
+    let integer = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) && s != "0";
+    let (mut w, mut x, mut h) = (0, 0, 0);
+    for d in descriptors {
+        let (n, kind) = d.split_at(d.len() - 1);
+        match kind {
+            "w" if integer(n) => w += 1,
+            "x" if number(n) => x += 1,
+            "h" if integer(n) => h += 1,
+            _ => return false,
+        }
+    }
+    w <= 1 && x <= 1 && h <= 1 && !(w == 1 && x == 1) && !(x == 1 && h == 1) && !(h == 1 && w == 0)
+}
+
+/// `value` without C0 controls, spaces and `<!-- ... -->` comments.
+fn squeeze(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(at) = rest.find("<!--") {
+        out.push_str(&rest[..at]);
+        rest = rest[at + 4..]
+            .find("-->")
+            .map_or("", |end| &rest[at + 4 + end + 3..]);
+    }
+    out.push_str(rest);
+    out.retain(|c| c > ' ');
+    out
 }
 
 #[derive(Debug, PartialEq)]
@@ -233,8 +334,29 @@ mod tests {
     #[test]
     fn checks_every_srcset_candidate() {
         let p = policy(true);
-        assert!(p.allows_srcset("img", "srcset", "a.png 1x, https://x.test/b.png 2x"));
-        assert!(!p.allows_srcset("img", "srcset", "a.png 1x, javascript:alert(1) 2x"));
+        let f = |v: &str| p.filter_srcset("img", "srcset", v);
+        assert_eq!(
+            f("a.png 1x, https://x.test/b.png 2x").as_deref(),
+            Some("a.png 1x, https://x.test/b.png 2x")
+        );
+        assert_eq!(
+            f("a.png 1x, javascript:alert(1) 2x").as_deref(),
+            Some("a.png 1x")
+        );
+        assert_eq!(f("javascript:alert(1) 2x"), None);
+        assert_eq!(f("a.jpg 100w 2x, b.jpg 200w 1x"), None);
+        assert_eq!(
+            f("/u/f_auto,q_80/a.jpg 10w, /b.jpg").as_deref(),
+            Some("/u/f_auto,q_80/a.jpg 10w, /b.jpg")
+        );
+    }
+
+    #[test]
+    fn stricter_than_the_url_standard_where_sanitize_html_is() {
+        let p = policy(true);
+        assert!(!p.allows("a", "href", "java\u{1}script:alert(1)"));
+        assert!(!p.allows("a", "href", "java<!-- -->script:alert(1)"));
+        assert!(p.allows("a", "href", "/a<!-- x -->b"));
     }
 }
 
