@@ -74,12 +74,13 @@ fn nesting(v: &Value) -> usize {
 /// level in `anyOf`, which the streaming plan does not handle.
 fn describe(v: &Value, tree_only: bool) -> Value {
     let s = match v {
-        Value::Array(items) => json!({
-            "type": "array",
-            "minItems": items.len(),
-            "maxItems": items.len(),
-            "prefixItems": items.iter().map(|x| describe(x, tree_only)).collect::<Vec<_>>(),
-        }),
+        Value::Array(items) => {
+            let mut s = json!({"type": "array", "minItems": items.len(), "maxItems": items.len()});
+            if !items.is_empty() {
+                s["prefixItems"] = items.iter().map(|x| describe(x, tree_only)).collect();
+            }
+            s
+        }
         Value::Object(map) => {
             let properties: Map<String, Value> = map
                 .iter()
