@@ -19,6 +19,8 @@ const window = new JSDOM('<!DOCTYPE html><body></body>', { virtualConsole: new V
 const body = window.document.body
 
 const d = sanitizeHtml.defaults
+// The only host the scripts policy allows: no vector loads from it.
+const SCRIPT_HOST = 'cdn.rampart.test'
 const policies = {
   defaults: undefined,
   text: { allowedTags: [], allowedAttributes: {} },
@@ -94,6 +96,58 @@ const policies = {
     allowedAttributes: false,
     allowedSchemesByTag: { img: ['https', 'data'] },
   },
+  // The options added for sanitize-html's own suite: each one under the whole corpus.
+  styles: {
+    allowedAttributes: { '*': ['style'] },
+    allowedStyles: { '*': { color: [/.*/], background: [/.*/], 'background-image': [/.*/], width: [/.*/] } },
+  },
+  iframes: {
+    allowedTags: [...d.allowedTags, 'iframe'],
+    allowedAttributes: { iframe: ['src', 'name'] },
+    allowedIframeHostnames: ['www.youtube.com'],
+    allowedIframeDomains: ['vimeo.com'],
+  },
+  scripts: {
+    allowedTags: [...d.allowedTags, 'script'],
+    allowedAttributes: { script: ['src'], a: ['href'] },
+    allowedScriptHostnames: [SCRIPT_HOST],
+  },
+  recursiveEscape: { disallowedTagsMode: 'recursiveEscape' },
+  completelyDiscard: { disallowedTagsMode: 'completelyDiscard' },
+  htmlBoundary: { enforceHtmlBoundary: true },
+  values: {
+    allowedTags: [...d.allowedTags, 'img'],
+    allowedAttributes: {
+      a: [{ name: 'href', values: ['javascript:alert(1)', 'https://ok.test/'] }],
+      img: [
+        { name: 'src', values: ['javascript:alert(1)', 'x'] },
+        { name: 'class', values: ['a'], multiple: true },
+      ],
+    },
+  },
+  classPatterns: { allowedClasses: { '*': [/.*/] } },
+  // Callbacks that try to smuggle script back in: every tag gets an event handler and a
+  // javascript: URL, text gets markup appended, a tag is renamed to <script>.
+  callbacks: {
+    allowedTags: [...d.allowedTags, 'img'],
+    allowedAttributes: { '*': ['href', 'src', 'style', 'title'] },
+    transformTags: {
+      '*': (tagName, attribs) => ({
+        tagName,
+        attribs: {
+          ...attribs,
+          onclick: 'alert(1)',
+          href: 'javascript:alert(1)',
+          src: ' javascript:alert(2)',
+        },
+      }),
+      u: () => ({ tagName: 'script', attribs: { src: 'https://evil.test/x.js' }, text: 'alert(3)' }),
+    },
+    textFilter: (text) => text + '<img src=x onerror=alert(4)><script>alert(5)</script>',
+    exclusiveFilter: (frame) => frame.tag === 'blink',
+    onOpenTag: () => {},
+    onCloseTag: () => {},
+  },
 }
 
 const URL_ATTRS = new Set([
@@ -129,7 +183,10 @@ function dangers(html) {
   const found = []
   for (const el of elements(body)) {
     const name = el.localName.toLowerCase()
-    if (name === 'script') found.push('<script>')
+    // An empty <script> with no src (or one from the allowlisted host) runs nothing.
+    const src = el.getAttribute('src') || ''
+    if (name === 'script' && (el.textContent.trim() || (src && !src.startsWith(`https://${SCRIPT_HOST}/`))))
+      found.push('<script>')
     if (name === 'meta' || name === 'base' || name === 'link') found.push(`<${name}>`)
     for (const attr of el.attributes) {
       const an = attr.name.toLowerCase()
