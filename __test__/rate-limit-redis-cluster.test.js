@@ -14,7 +14,7 @@ const { createClient, createCluster } = require('redis')
 const { serve } = require('./helpers/serve')
 const { startCluster, missingRedis } = require('./helpers/redis-cluster')
 const rateLimit = require('../lib/rate-limit')
-const { keySlot } = require('../lib/rate-limit/redis/slots')
+const { keySlot, spreadTags } = require('../lib/rate-limit/redis/slots')
 
 const { RedisStore } = rateLimit
 const CI = process.env.CI === 'true'
@@ -412,6 +412,29 @@ test('hot key (cluster): shards: 6 spreads one global limit over the three prima
       assert.ok(r.firstBlockedAt >= limit - 12, `${run}: first refusal after ${r.firstBlockedAt}`)
     }
   }
+})
+
+test('shard tags: tag i falls in the i-th of N equal slot ranges (no Redis needed)', () => {
+  for (const n of [2, 3, 6, 64]) {
+    const tags = spreadTags(n)
+    assert.strictEqual(new Set(tags).size, n)
+    tags.forEach((tag, i) => {
+      const slot = keySlot(tag)
+      assert.ok(
+        slot >= Math.floor((i * 16384) / n) && slot < Math.floor(((i + 1) * 16384) / n),
+        `${n}: ${tag}`,
+      )
+    })
+  }
+  // Known CLUSTER KEYSLOT answers, and hash tags as Redis reads them.
+  assert.strictEqual(keySlot('foo'), 12182)
+  assert.strictEqual(keySlot('123456789'), 12739)
+  assert.strictEqual(keySlot('a{foo}b'), 12182)
+  const store = new RedisStore({ sendCommand: async () => 0, prefix: 'p:', shards: 3 })
+  assert.deepStrictEqual(
+    [0, 1, 2].map((i) => store.redisKey('k{x}', i)),
+    spreadTags(3).map((tag) => `p:{${tag}}k{x}`),
+  )
 })
 
 test('shards: bad values fail at start-up', () => {
