@@ -49,17 +49,23 @@ pub fn check_body(bytes: &[u8], schema: Option<&Schema>, limits: BodyLimits) -> 
             Err(Stop::Schema) => {}
         }
     }
-    // Syntax, depth and prototype keys come from the bytes, with or without a schema: every
-    // occurrence counts, even of a key whose value a repeated key later replaces (the tree
-    // below keeps only the last, as JSON.parse does).
-    let proto = match Plan::scan(bytes, limits.depth) {
-        Ok(scan) => scan.proto,
-        Err(Stop::TooDeep) => return BodyOutcome::TooDeep,
-        // The scan asserts nothing about values, so anything else is not JSON.
-        Err(Stop::Syntax | Stop::Schema) => return BodyOutcome::Syntax,
+    // Prototype keys come from the bytes, with or without a schema: every occurrence counts,
+    // even of a key whose value a repeated key later replaces (the tree below keeps only the
+    // last, as JSON.parse does). Text that cannot spell one skips that pass.
+    let scanned = if schema.is_none() || may_spell_proto_key(bytes) {
+        match Plan::scan(bytes, limits.depth) {
+            Ok(scan) => Some(scan.proto),
+            Err(Stop::TooDeep) => return BodyOutcome::TooDeep,
+            // The scan asserts nothing about values, so anything else is not JSON.
+            Err(Stop::Syntax | Stop::Schema) => return BodyOutcome::Syntax,
+        }
+    } else {
+        None
     };
     let Some(schema) = schema else {
-        return BodyOutcome::Ok { proto };
+        return BodyOutcome::Ok {
+            proto: scanned.unwrap_or(false),
+        };
     };
     let Ok(text) = std::str::from_utf8(bytes) else {
         return BodyOutcome::Syntax;
@@ -69,6 +75,10 @@ pub fn check_body(bytes: &[u8], schema: Option<&Schema>, limits: BodyLimits) -> 
         Err(e) if e.to_string().contains("recursion limit") => return BodyOutcome::TooDeep,
         Err(_) => return BodyOutcome::Syntax,
     };
+    if scanned.is_none() && nesting(&value) > limits.depth {
+        return BodyOutcome::TooDeep;
+    }
+    let proto = scanned.unwrap_or(false);
     as_javascript_reads(&mut value);
     // Without a plan most bodies are valid: the cheap yes/no first. After the plan doubted
     // the body it is most likely invalid: collect the errors directly.
@@ -80,6 +90,21 @@ pub fn check_body(bytes: &[u8], schema: Option<&Schema>, limits: BodyLimits) -> 
         return BodyOutcome::Ok { proto };
     }
     BodyOutcome::Invalid { proto, errors }
+}
+
+/// Whether the text may hold a `__proto__` or `prototype` key: it has `proto`, or an escape
+/// (`\u005f_proto__`). Most bodies have neither, and skip the key scan.
+fn may_spell_proto_key(bytes: &[u8]) -> bool {
+    bytes.windows(2).any(|w| w == b"\\u") || bytes.windows(5).any(|w| w == b"proto")
+}
+
+/// Nesting depth of a parsed value (the top-level value is depth 1 when it is a container).
+fn nesting(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(nesting).max().unwrap_or(0),
+        Value::Object(map) => 1 + map.values().map(nesting).max().unwrap_or(0),
+        _ => 0,
+    }
 }
 
 /// Integers beyond 2^53 become the double `JSON.parse` makes of them, so the schema judges
@@ -258,6 +283,30 @@ mod tests {
         assert_eq!(
             check_body(body, Some(&unplanned), LIMITS),
             BodyOutcome::Ok { proto: true }
+        );
+    }
+
+    #[test]
+    fn the_key_scan_is_skipped_only_where_no_prototype_key_can_be_spelled() {
+        let unplanned = schema(json!({"anyOf": [true]}));
+        for (body, proto) in [
+            (&br#"{"a":{"b":1},"a":2}"#[..], false),
+            (br#"{"a":{"\u005f_proto__":1},"a":2}"#, true),
+            (br#"{"a":{"constructor":{"prototype":1}},"a":2}"#, true),
+            (br#"{"a":"proto"}"#, false),
+        ] {
+            assert!(!may_spell_proto_key(br#"{"a":{"b":1},"a":2}"#));
+            assert_eq!(
+                check_body(body, Some(&unplanned), LIMITS),
+                BodyOutcome::Ok { proto },
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        let deep = format!("{}{}", "[".repeat(65), "]".repeat(65));
+        assert_eq!(
+            check_body(deep.as_bytes(), Some(&unplanned), LIMITS),
+            BodyOutcome::TooDeep
         );
     }
 
