@@ -359,3 +359,17 @@ test('declarative options: styles, iframe hostnames, values, modes', () => {
     '&lt;x&gt;&lt;b&gt;y&lt;/b&gt;&lt;/x&gt;',
   )
 })
+
+test('allowedTags: false only with allowedAttributes: false and allowVulnerableTags: true, and never <script>', () => {
+  assert.throws(
+    () => createSanitizer({ allowedTags: false, allowedAttributes: false }),
+    /allowVulnerableTags/,
+  )
+  const every = createSanitizer({ allowedTags: false, allowedAttributes: false, allowVulnerableTags: true })
+  assert.equal(
+    every('<section data-x="1"><mark>a</mark></section>'),
+    '<section data-x="1"><mark>a</mark></section>',
+  )
+  const out = every('<script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:x">l</a>')
+  assert.ok(!/<script|onerror|javascript:/i.test(out), out)
+})

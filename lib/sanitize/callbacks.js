@@ -67,6 +67,7 @@ class Frame {
 class Rules {
   constructor(callbacks, normalized) {
     this.allowed = new Set(normalized.allowedTags)
+    this.allTags = normalized.allTags === true
     this.nonText = new Set(normalized.nonTextTags)
     this.mode = normalized.disallowedTagsMode
     this.discard = this.mode === 'discard' || this.mode === 'completelyDiscard'
@@ -84,6 +85,10 @@ class Rules {
       if (!this.transformMap.has(from)) this.transformMap.set(from, transformFn(to))
     }
   }
+}
+
+Rules.prototype.isAllowed = function (name) {
+  return this.allowed.has(name) || (this.allTags && name !== 'script' && TAG_NAME.test(name))
 }
 
 /** One run of sanitize-html's handlers over one batch (its state, as sanitize-html keeps it). */
@@ -118,7 +123,7 @@ class Pass {
       }
     }
     frame.name = outName
-    const skip = !r.allowed.has(outName) || !TAG_NAME.test(outName)
+    const skip = !r.isAllowed(outName) || !TAG_NAME.test(outName)
     frame.skip = skip
     if (skip && r.discard) {
       if (r.nonText.has(outName)) {
@@ -157,7 +162,7 @@ class Pass {
       tag = last.name
       if (last.innerText !== undefined) t = last.innerText
     }
-    if (r.mode === 'completelyDiscard' && !r.allowed.has(tag)) {
+    if (r.mode === 'completelyDiscard' && !r.isAllowed(tag)) {
       t = ''
     } else if (!this.addedText) {
       const escaped = escapeText(t)

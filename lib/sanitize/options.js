@@ -310,11 +310,14 @@ function normalize(options) {
   // sanitize-html reads a string allowedTags with indexOf; rampart takes it as one tag name.
   if (typeof o.allowedTags === 'string') o.allowedTags = [o.allowedTags]
 
-  if (o.allowedTags === false) {
+  // Every tag: only when asked for twice (sanitize-html warns about it), and never <script>.
+  const allTags = o.allowedTags === false
+  if (allTags && !(o.allowedAttributes === false && o.allowVulnerableTags === true)) {
     fail(
-      'allowedTags: false (every tag) cannot be honoured: it would let <script> and every event-handler carrier through; list the tags instead',
+      'allowedTags: false (every tag) is only honoured with allowedAttributes: false and allowVulnerableTags: true; list the tags instead',
     )
   }
+  if (allTags) o.allowedTags = []
   const mode = o.disallowedTagsMode
   if (!MODES.includes(mode)) {
     fail(
@@ -459,6 +462,7 @@ function normalize(options) {
     allowedScriptHostnames: hosts('allowedScriptHostnames'),
     allowedScriptDomains: hosts('allowedScriptDomains'),
     enforceHtmlBoundary: o.enforceHtmlBoundary,
+    allTags,
   }
 }
 

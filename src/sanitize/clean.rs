@@ -212,6 +212,24 @@ mod tests {
     }
 
     #[test]
+    fn every_tag_only_with_every_attribute_and_never_script() {
+        let mut o = PolicyOptions::sanitize_html_defaults();
+        o.all_tags = true;
+        assert!(Policy::compile(&o).is_err());
+        o.allowed_attributes = None;
+        let p = Policy::compile(&o).unwrap();
+        assert_eq!(
+            p.clean("<div><wiggly worms=\"ewww\">hello</wiggly></div>"),
+            "<div>hello</div>" // the tree pass keeps the elements it knows
+        );
+        let out = p.clean("<script>alert(1)</script><img src=x onerror=alert(1)><a href=\"javascript:x\">l</a><style>p{}</style>");
+        assert!(
+            !out.contains("<script") && !out.contains("onerror") && !out.contains("javascript"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn nesting_is_bounded() {
         let p = defaults();
         let deep = "<div>".repeat(100_000) + "x";

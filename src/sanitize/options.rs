@@ -86,6 +86,9 @@ pub struct PolicyOptions {
     /// Only what is inside `<html>...</html>` is kept, when the input has it.
     #[serde(default)]
     pub enforce_html_boundary: bool,
+    /// `allowedTags: false`: every tag (but `<script>`); needs `allowed_attributes: None`.
+    #[serde(default)]
+    pub all_tags: bool,
 }
 
 fn yes() -> bool {
@@ -132,6 +135,7 @@ impl PolicyOptions {
             allowed_script_hostnames: None,
             allowed_script_domains: None,
             enforce_html_boundary: false,
+            all_tags: false,
         }
     }
 }

@@ -41,6 +41,139 @@ const TREE_PASS_TAGS: &[&str] = &[
     "form",
 ];
 
+/// The elements the tree pass keeps under `allowedTags: false`.
+const ALL_KNOWN_TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "address",
+    "area",
+    "article",
+    "aside",
+    "audio",
+    "b",
+    "bdi",
+    "bdo",
+    "blockquote",
+    "br",
+    "button",
+    "canvas",
+    "caption",
+    "cite",
+    "code",
+    "col",
+    "colgroup",
+    "data",
+    "datalist",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "dialog",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hgroup",
+    "hr",
+    "i",
+    "img",
+    "input",
+    "ins",
+    "kbd",
+    "label",
+    "legend",
+    "li",
+    "main",
+    "map",
+    "mark",
+    "menu",
+    "meter",
+    "nav",
+    "ol",
+    "optgroup",
+    "output",
+    "p",
+    "picture",
+    "pre",
+    "progress",
+    "q",
+    "rb",
+    "rp",
+    "rt",
+    "rtc",
+    "ruby",
+    "s",
+    "samp",
+    "search",
+    "section",
+    "small",
+    "source",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "track",
+    "u",
+    "ul",
+    "var",
+    "video",
+    "wbr",
+    "center",
+    "font",
+    "big",
+    "strike",
+    "tt",
+    "g",
+    "defs",
+    "path",
+    "circle",
+    "rect",
+    "line",
+    "polyline",
+    "polygon",
+    "ellipse",
+    "text",
+    "tspan",
+    "lineargradient",
+    "radialgradient",
+    "stop",
+    "mi",
+    "mo",
+    "mn",
+    "ms",
+    "mtext",
+    "mrow",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "msub",
+    "msup",
+    "msubsup",
+    "mtable",
+    "mtr",
+    "mtd",
+];
+
 /// Tags that can never be allowed: their content runs as script.
 const NEVER_TAGS: &[&str] = &["script"];
 
@@ -65,6 +198,9 @@ pub struct Policy {
     /// `<script>` is allowed (only with a hostname allowlist): its content is always dropped.
     pub(crate) script_allowed: bool,
     pub(crate) enforce_html_boundary: bool,
+    /// `allowedTags: false` (with `allowedAttributes: false` and `allowVulnerableTags`):
+    /// every well-formed tag name but `<script>`.
+    pub(crate) all_tags: bool,
     pub(crate) non_text: NameSet,
     pub(crate) self_closing: NameSet,
     pub(crate) transform: NameMap<Box<str>>,
@@ -84,6 +220,22 @@ impl fmt::Debug for Policy {
 }
 
 impl Policy {
+    /// Whether `name` is an allowed tag.
+    pub(crate) fn allows_tag(&self, name: &str) -> bool {
+        self.tags.contains(name) || (self.all_tags && any_tag_allows(name))
+    }
+
+    /// The allowed tag `name` as the output writes it (borrowed from the policy when listed).
+    pub(crate) fn allowed_tag(&self, name: &str) -> Option<std::borrow::Cow<'_, str>> {
+        match self.tags.get(name) {
+            Some(listed) => Some(std::borrow::Cow::Borrowed(listed)),
+            None if self.all_tags && any_tag_allows(name) => {
+                Some(std::borrow::Cow::Owned(name.to_string()))
+            }
+            None => None,
+        }
+    }
+
     /// sanitize-html's default policy.
     pub fn sanitize_html_defaults() -> Policy {
         Policy::compile(&PolicyOptions::sanitize_html_defaults()).expect("the defaults compile")
@@ -176,10 +328,27 @@ impl Policy {
         let tags = NameSet::from_iter(allowed_tags.iter().map(|s| s.as_str()));
         let script_allowed = tags.contains("script");
         let non_text = NameSet::from_iter(lower(&options.non_text_tags).iter().map(|s| s.as_str()));
-        let tree_pass = allowed_tags
-            .iter()
-            .any(|t| TREE_PASS_TAGS.contains(&t.as_str()));
-        let ammonia = ammonia_builder(&tags, &non_text, &attrs);
+        if options.all_tags && options.allowed_attributes.is_some() {
+            return Err(PolicyError(
+                "allowedTags: false is only honoured with allowedAttributes: false and allowVulnerableTags: true".into(),
+            ));
+        }
+        let tree_pass = options.all_tags
+            || allowed_tags
+                .iter()
+                .any(|t| TREE_PASS_TAGS.contains(&t.as_str()));
+        // ammonia needs names: with every tag allowed, its tree pass keeps the HTML, SVG and
+        // MathML elements it knows of (a custom element loses its tag there, keeps its text).
+        let ammonia_tags = if options.all_tags {
+            let mut all = tags.clone();
+            for t in ALL_KNOWN_TAGS.iter().chain(TREE_PASS_TAGS) {
+                all.insert(t);
+            }
+            all
+        } else {
+            tags.clone()
+        };
+        let ammonia = ammonia_builder(&ammonia_tags, &non_text, &attrs);
         Ok(Policy {
             tags,
             attrs,
@@ -190,6 +359,7 @@ impl Policy {
             mode: options.disallowed_tags_mode,
             script_allowed,
             enforce_html_boundary: options.enforce_html_boundary,
+            all_tags: options.all_tags,
             non_text,
             self_closing: NameSet::from_iter(
                 lower(&options.self_closing).iter().map(|s| s.as_str()),
@@ -302,6 +472,15 @@ fn extras(o: &PolicyOptions) -> Result<AttrExtras, PolicyError> {
         });
     }
     Ok(x)
+}
+
+/// `allowedTags: false`: a tag name that writes back as one name, and never `<script>`.
+fn any_tag_allows(name: &str) -> bool {
+    name != "script"
+        && name.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn check_tag_name(tag: &str, option: &str) -> Result<(), PolicyError> {

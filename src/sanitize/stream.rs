@@ -164,7 +164,7 @@ struct Skip {
 struct State<'p> {
     out: String,
     /// Open allowed elements, outermost first (names after transformTags).
-    stack: Vec<&'p str>,
+    stack: Vec<Cow<'p, str>>,
     /// How many open elements `is_implicitly_closed` (no scan of the stack when none).
     closable: usize,
     /// Inside a disallowed non-text element: its content is dropped.
@@ -316,7 +316,7 @@ impl<'p> Sink<'p> {
         let has_content = start && !is_void(name) && !tag.self_closing;
         match policy.mode {
             DisallowedTagsMode::RecursiveEscape
-                if !state.escaping.is_empty() || (start && !policy.tags.contains(name)) =>
+                if !state.escaping.is_empty() || (start && !policy.allows_tag(name)) =>
             {
                 self.escape_tag(state, name, tag);
                 if has_content {
@@ -334,9 +334,7 @@ impl<'p> Sink<'p> {
             }
             DisallowedTagsMode::CompletelyDiscard => {
                 if has_content {
-                    state
-                        .open_all
-                        .push((name.into(), policy.tags.contains(name)));
+                    state.open_all.push((name.into(), policy.allows_tag(name)));
                 } else if !start {
                     if let Some(at) = state.open_all.iter().rposition(|(n, _)| &**n == name) {
                         state.open_all.truncate(at);
@@ -346,7 +344,7 @@ impl<'p> Sink<'p> {
             _ => {}
         }
 
-        if let Some(allowed) = policy.tags.get(name) {
+        if let Some(allowed) = policy.allowed_tag(name) {
             if start {
                 self.open(state, allowed, tag);
             } else {
@@ -367,18 +365,18 @@ impl<'p> Sink<'p> {
         }
     }
 
-    fn open(&self, state: &mut State<'p>, name: &'p str, tag: &TagView<'_>) {
+    fn open(&self, state: &mut State<'p>, name: Cow<'p, str>, tag: &TagView<'_>) {
         if state.closable > 0 {
-            close_implied(state, name);
+            close_implied(state, &name);
         }
-        let void = is_void(name);
+        let void = is_void(&name);
         if !void && state.stack.len() >= self.policy.nesting_limit {
             return; // too deep: drop the tag, keep its text
         }
         let out = &mut state.out;
         out.push('<');
-        out.push_str(name);
-        self.push_attrs(out, name, tag);
+        out.push_str(&name);
+        self.push_attrs(out, &name, tag);
         if name == "script" && self.policy.script_allowed {
             // Only the src of an allowed script stays: its content is never written.
             out.push_str("></script>");
@@ -391,14 +389,14 @@ impl<'p> Sink<'p> {
             return;
         }
         if void {
-            out.push_str(if self.policy.self_closing.contains(name) {
+            out.push_str(if self.policy.self_closing.contains(&name) {
                 " />"
             } else {
                 ">"
             });
         } else {
             out.push('>');
-            if is_implicitly_closed(name) {
+            if is_implicitly_closed(&name) {
                 state.closable += 1;
             }
             state.stack.push(name);
@@ -447,10 +445,10 @@ impl<'p> Sink<'p> {
 fn pop_to(state: &mut State<'_>, at: usize) {
     while state.stack.len() > at {
         let open = state.stack.pop().expect("stack is longer than at");
-        if is_implicitly_closed(open) {
+        if is_implicitly_closed(&open) {
             state.closable -= 1;
         }
-        close_tag(&mut state.out, open);
+        close_tag(&mut state.out, &open);
     }
 }
 
