@@ -1,9 +1,12 @@
 //! HTML sanitization: any input, under a few policies (sanitize-html's defaults, every
-//! attribute allowed, escape mode, links and images allowed with extra schemes) is cleaned
+//! attribute allowed, escape mode, links and images allowed with extra schemes, allowedStyles
+//! with RegExp classes, recursiveEscape, completelyDiscard with enforceHtmlBoundary,
+//! `{ name, values }` with a javascript: value and srcset) is cleaned
 //! without panicking, and the output, parsed again by html5ever's tokenizer (switching to
 //! raw text where a browser would), carries no script or other active element, no
 //! event-handler or `srcdoc` attribute, and no `javascript:` / `vbscript:` / `data:` URL.
-//! The byte-level fast lane must also give exactly html5ever's output.
+//! The byte-level fast lane must also give exactly html5ever's output, and the callback
+//! path's records must cover their data.
 #![no_main]
 
 use std::cell::RefCell;
@@ -15,7 +18,11 @@ use html5ever::tokenizer::{
     BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
 };
 use libfuzzer_sys::fuzz_target;
-use rampart::sanitize::{escape_html, needs_cleaning, DisallowedTagsMode, Policy, PolicyOptions};
+use rampart::sanitize::{
+    escape_html, needs_cleaning, records, AttributeValues, DisallowedTagsMode, Pattern, Policy,
+    PolicyOptions,
+};
+use std::collections::HashMap;
 
 const ACTIVE: &[&str] = &[
     "script", "iframe", "object", "embed", "frame", "frameset", "base", "meta", "link", "style",
@@ -50,10 +57,53 @@ fn policies() -> &'static [Policy] {
             .extend(["img", "a", "area", "q", "blockquote"].map(String::from));
         links.allowed_schemes.push("irc".into());
         links.allow_protocol_relative = false;
-        [defaults, all_attrs, escape, links]
-            .iter()
-            .map(|o| Policy::compile(o).expect("policy compiles"))
-            .collect()
+        // The options added for sanitize-html's suite.
+        let mut styles = defaults.clone();
+        let any = || Pattern {
+            source: ".*".into(),
+            flags: String::new(),
+        };
+        styles
+            .allowed_attributes
+            .as_mut()
+            .unwrap()
+            .insert("*".into(), vec!["style".into(), "class".into()]);
+        styles.allowed_styles = Some(HashMap::from([(
+            "*".to_string(),
+            HashMap::from([
+                ("color".to_string(), vec![any()]),
+                ("background".to_string(), vec![any()]),
+                ("background-image".to_string(), vec![any()]),
+            ]),
+        )]));
+        styles.allowed_classes_patterns = HashMap::from([("*".to_string(), vec![any()])]);
+        let mut recursive = defaults.clone();
+        recursive.disallowed_tags_mode = DisallowedTagsMode::RecursiveEscape;
+        let mut discard = defaults.clone();
+        discard.disallowed_tags_mode = DisallowedTagsMode::CompletelyDiscard;
+        discard.enforce_html_boundary = true;
+        let mut values = links.clone();
+        values.attribute_values = HashMap::from([(
+            "a".to_string(),
+            HashMap::from([(
+                "href".to_string(),
+                AttributeValues {
+                    values: vec!["javascript:alert(1)".into(), "https://ok.test/".into()],
+                    multiple: false,
+                },
+            )]),
+        )]);
+        values
+            .allowed_attributes
+            .as_mut()
+            .unwrap()
+            .insert("img".into(), vec!["src".into(), "srcset".into()]);
+        [
+            defaults, all_attrs, escape, links, styles, recursive, discard, values,
+        ]
+        .iter()
+        .map(|o| Policy::compile(o).expect("policy compiles"))
+        .collect()
     })
 }
 
@@ -145,6 +195,18 @@ fuzz_target!(|data: &[u8]| {
     assert!(
         problems.is_empty(),
         "unsafe output {problems:?}\ninput: {input:?}\noutput: {out:?}"
+    );
+    // The callback path's records: pieces end to end, offsets in UTF-16 units, increasing.
+    let batch = records(policy, &input);
+    let mut last = 0;
+    for &end in &batch.ends {
+        assert!(end >= last, "record ends go backwards");
+        last = end;
+    }
+    assert_eq!(
+        last as usize,
+        batch.data.encode_utf16().count(),
+        "record ends do not cover the data"
     );
     let escaped = escape_html(&input);
     assert!(
