@@ -38,7 +38,7 @@ const KNOWN_FAILURES = {
   'Should support !important styles': 'safety: needs allowedTags: false (refused)',
   'Should allow a specific style from global': 'safety: needs allowedTags: false (refused)',
   'Should only allow attributes that match a specific value':
-    'not yet matched: an empty `sandbox` that is not among the values is dropped, sanitize-html writes it bare',
+    'parser: iframe goes through the tree pass (ammonia), which writes an empty attribute as sandbox="" where sanitize-html writes it bare',
   'Should not double encode ampersands on HTML entities if decodeEntities is false (TODO more tests, this is too loose to rely upon)':
     "parser: htmlparser2's decodeEntities option (refused)",
   'should escape markup even when decodeEntities is false':
@@ -46,8 +46,6 @@ const KNOWN_FAILURES = {
   'Should allow protocol-relative URLs for script tag':
     'safety: <script> only with allowedScriptHostnames/allowedScriptDomains',
   'should support SVG tags': 'parser: SVG goes through the tree pass (ammonia), which writes it differently',
-  'should preserve attributes on escaped disallowed tags when `preserveEscapedAttributes` is true':
-    'not supported: escaped tags show only their allowed attributes (refused at start-up)',
 }
 
 /** sinon's spy, as far as the suite uses it. */

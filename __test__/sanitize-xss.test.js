@@ -113,6 +113,11 @@ const policies = {
     allowedScriptHostnames: [SCRIPT_HOST],
   },
   recursiveEscape: { disallowedTagsMode: 'recursiveEscape' },
+  preserveEscaped: {
+    disallowedTagsMode: 'recursiveEscape',
+    preserveEscapedAttributes: true,
+    allowedAttributes: false,
+  },
   completelyDiscard: { disallowedTagsMode: 'completelyDiscard' },
   htmlBoundary: { enforceHtmlBoundary: true },
   values: {

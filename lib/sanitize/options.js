@@ -324,9 +324,7 @@ function normalize(options) {
       `disallowedTagsMode must be one of ${MODES.map((m) => `'${m}'`).join(', ')} (got ${JSON.stringify(mode)})`,
     )
   }
-  // Ignored when disallowed tags are dropped, as in sanitize-html.
-  if (o.preserveEscapedAttributes && (mode === 'escape' || mode === 'recursiveEscape'))
-    fail('preserveEscapedAttributes: true is not supported (escaped tags show only their allowed attributes)')
+  if (typeof o.preserveEscapedAttributes !== 'boolean') fail('preserveEscapedAttributes must be a boolean')
   for (const flag of ['allowProtocolRelative', 'parseStyleAttributes', 'enforceHtmlBoundary']) {
     if (typeof o[flag] !== 'boolean') fail(`${flag} must be a boolean`)
   }
@@ -463,6 +461,7 @@ function normalize(options) {
     allowedScriptDomains: hosts('allowedScriptDomains'),
     enforceHtmlBoundary: o.enforceHtmlBoundary,
     allTags,
+    preserveEscapedAttributes: o.preserveEscapedAttributes,
   }
 }
 

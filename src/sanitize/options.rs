@@ -89,6 +89,9 @@ pub struct PolicyOptions {
     /// `allowedTags: false`: every tag (but `<script>`); needs `allowed_attributes: None`.
     #[serde(default)]
     pub all_tags: bool,
+    /// Escape modes: an escaped tag shows all its attributes (as text).
+    #[serde(default)]
+    pub preserve_escaped_attributes: bool,
 }
 
 fn yes() -> bool {
@@ -136,6 +139,7 @@ impl PolicyOptions {
             allowed_script_domains: None,
             enforce_html_boundary: false,
             all_tags: false,
+            preserve_escaped_attributes: false,
         }
     }
 }

@@ -201,6 +201,7 @@ pub struct Policy {
     /// `allowedTags: false` (with `allowedAttributes: false` and `allowVulnerableTags`):
     /// every well-formed tag name but `<script>`.
     pub(crate) all_tags: bool,
+    pub(crate) preserve_escaped_attributes: bool,
     pub(crate) non_text: NameSet,
     pub(crate) self_closing: NameSet,
     pub(crate) transform: NameMap<Box<str>>,
@@ -360,6 +361,7 @@ impl Policy {
             script_allowed,
             enforce_html_boundary: options.enforce_html_boundary,
             all_tags: options.all_tags,
+            preserve_escaped_attributes: options.preserve_escaped_attributes,
             non_text,
             self_closing: NameSet::from_iter(
                 lower(&options.self_closing).iter().map(|s| s.as_str()),

@@ -427,7 +427,19 @@ impl<'p> Sink<'p> {
             source.push('/');
         } else {
             source.push_str(name);
-            self.push_attrs(&mut source, name, tag);
+            // An escaped tag shows its allowed attributes, or all of them with
+            // preserveEscapedAttributes (it is text: nothing runs).
+            if !self.policy.preserve_escaped_attributes {
+                self.push_attrs(&mut source, name, tag);
+            } else {
+                for (attr_name, attr_value) in tag.attrs {
+                    source.push(' ');
+                    source.push_str(attr_name);
+                    source.push_str("=\"");
+                    push_attr(&mut source, attr_value);
+                    source.push('"');
+                }
+            }
             if tag.self_closing || (is_void(name) && self.policy.self_closing.contains(name)) {
                 source.push_str(" /");
             }
