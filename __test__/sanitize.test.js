@@ -354,6 +354,9 @@ test('declarative options: styles, iframe hostnames, values, modes', () => {
   }
   assert.equal(sanitizeHtml('<i class="a evil b">x</i>', values), '<i class="a b">x</i>')
   assert.equal(sanitizeHtml('t<x><b>y</b></x>', { disallowedTagsMode: 'completelyDiscard' }), '<b>y</b>')
+  // Plain text is outside any allowed element too (sanitize-html answers '').
+  assert.equal(sanitizeHtml('plain', { disallowedTagsMode: 'completelyDiscard' }), '')
+  assert.equal(createSanitizer({ disallowedTagsMode: 'completelyDiscard' })('plain'), '')
   assert.equal(
     sanitizeHtml('<x><b>y</b></x>', { disallowedTagsMode: 'recursiveEscape' }),
     '&lt;x&gt;&lt;b&gt;y&lt;/b&gt;&lt;/x&gt;',

@@ -29,10 +29,19 @@ function toInput(dirty) {
 
 function compileNormalized(normalized) {
   const HtmlPolicy = native.HtmlPolicy // a missing addon throws its own error, unwrapped
+  let policy
   try {
-    return new HtmlPolicy(JSON.stringify(normalized))
+    policy = new HtmlPolicy(JSON.stringify(normalized))
   } catch (err) {
     throw new SanitizeOptionsError(String(err.message).replace(/^rampart\/sanitize: /, ''))
+  }
+  if (normalized.disallowedTagsMode !== 'completelyDiscard') return policy
+  // completelyDiscard drops plain text too: no string skips the native call.
+  return {
+    always: true,
+    clean: (input) => policy.clean(input),
+    cleanMany: (inputs) => policy.cleanMany(inputs),
+    records: (input) => policy.records(input),
   }
 }
 
@@ -45,7 +54,7 @@ function compileWithCallbacks(normalized, callbacks) {
   const policy = compileNormalized({ ...normalized, transformTags: {} })
   const run = compileCallbacks(callbacks, normalized)
   return {
-    callbacks: true,
+    always: true,
     clean: (input) => policy.clean(run(policy.records(input))),
     cleanMany: (inputs) => inputs.map((input) => policy.clean(run(policy.records(input)))),
   }
@@ -92,7 +101,7 @@ function policyFor(options) {
 function sanitizeHtml(dirty, options) {
   const policy = policyFor(options)
   const input = toInput(dirty)
-  return policy.callbacks || hasMarkup(input) ? policy.clean(input) : input
+  return policy.always === true || hasMarkup(input) ? policy.clean(input) : input
 }
 
 /** Compiles `options` once and returns `(dirty) => clean`. */
@@ -100,7 +109,7 @@ function createSanitizer(options) {
   const normalized = normalize(options)
   const callbacks = callbacksOf(options)
   const policy = callbacks ? compileWithCallbacks(normalized, callbacks) : compileNormalized(normalized)
-  const always = Boolean(callbacks)
+  const always = policy.always === true
   return function sanitizer(dirty) {
     const input = toInput(dirty)
     return always || hasMarkup(input) ? policy.clean(input) : input
@@ -153,7 +162,12 @@ function sanitize(options = {}) {
     }
   }
   const paths = compileFields(options.fields)
-  const needsWork = mode === 'escape' ? (s) => NEEDS_ESCAPE.test(s) : hasMarkup
+  const needsWork =
+    mode === 'escape'
+      ? (s) => NEEDS_ESCAPE.test(s)
+      : policy && policy.always === true
+        ? () => true
+        : hasMarkup
   const cleanOne = mode === 'escape' ? escapeHtml : (s) => policy.clean(s)
 
   function cleanTree(root) {

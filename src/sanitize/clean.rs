@@ -2,6 +2,7 @@
 //! ammonia's tree pass for policies that allow tags with special parsing rules.
 
 use super::escape::push_text;
+use super::options::DisallowedTagsMode;
 use super::policy::Policy;
 use super::stream;
 use std::borrow::Cow;
@@ -15,6 +16,10 @@ impl Policy {
     /// Sanitizes `input`. A string with no `<` and no `&` is returned untouched.
     pub fn clean<'a>(&self, input: &'a str) -> Cow<'a, str> {
         if !needs_cleaning(input) {
+            // completelyDiscard drops text outside any allowed element: all of it, here.
+            if self.mode == DisallowedTagsMode::CompletelyDiscard {
+                return Cow::Borrowed("");
+            }
             return Cow::Borrowed(input);
         }
         Cow::Owned(self.clean_owned(input, true))
@@ -95,7 +100,7 @@ fn html_boundary(input: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use super::super::options::{DisallowedTagsMode, PolicyOptions};
+    use super::super::options::PolicyOptions;
     use super::*;
 
     fn defaults() -> Policy {
@@ -181,6 +186,7 @@ mod tests {
         o.disallowed_tags_mode = DisallowedTagsMode::CompletelyDiscard;
         let p = Policy::compile(&o).unwrap();
         assert_eq!(p.clean("t<x>gone<b>kept</b></x>"), "<b>kept</b>");
+        assert_eq!(p.clean("plain text"), "");
         let mut o = PolicyOptions::sanitize_html_defaults();
         o.enforce_html_boundary = true;
         let p = Policy::compile(&o).unwrap();
