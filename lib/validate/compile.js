@@ -123,8 +123,9 @@ function compileNative(schema, opts, registry) {
   }
   if (typeof text !== 'string')
     throw new TypeError('rampart/validate: a schema must be an object or a boolean')
+  const compileSchema = native.compileSchema // a missing addon throws its own error, unwrapped
   try {
-    return native.compileSchema(
+    return compileSchema(
       text,
       opts.allErrors,
       opts.validateFormats,
