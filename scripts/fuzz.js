@@ -58,6 +58,10 @@ function seeds(target) {
     '{"constructor":{"prototype":{"x":1}}}',
     '['.repeat(70) + ']'.repeat(70),
     '{"a":1e400,"b":-0,"c":123456789012345678901234567890}',
+    '{"role":"user","role":"admin"}',
+    '{"a":{"__proto__":1},"a":2}',
+    '[9007199254740992,9007199254740993]',
+    '{"a":1,"a":1}',
     '"\\ud800"',
   ]
   if (target === 'schema') {
