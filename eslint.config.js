@@ -3,7 +3,7 @@ const js = require('@eslint/js')
 const globals = require('globals')
 
 module.exports = [
-  { ignores: ['node_modules/', 'target/', 'target-*/', 'native.js', 'native.d.ts', 'npm/', 'bench/.tmp/'] },
+  { ignores: ['node_modules/', 'target/', 'target-*/', 'npm/', 'bench/.tmp/'] },
   js.configs.recommended,
   {
     files: ['**/*.js', '**/*.cjs'],
