@@ -455,4 +455,21 @@ test('the byte-level lane gives exactly what html5ever alone gives (differential
     }
     assert.deepStrictEqual(mismatches.slice(0, 5), [], `${name}: ${mismatches.length} mismatches`)
   }
+  // The callback path's records: the lane must read every document as html5ever does.
+  const options = JSON.stringify(normalize(policies.defaults))
+  const policy = new native.HtmlPolicy(options)
+  const reference = new hooks.HtmlPolicy(options)
+  const pieces = (batch) => {
+    const out = []
+    for (let i = 0, start = 0; i < batch.ends.length; start = batch.ends[i++])
+      out.push(batch.data.slice(start, batch.ends[i]))
+    return out
+  }
+  const mismatches = []
+  for (const doc of docs) {
+    const lane = pieces(policy.records(doc))
+    const tokenizer = pieces(reference.recordsWithHtml5Ever(doc))
+    if (JSON.stringify(lane) !== JSON.stringify(tokenizer)) mismatches.push(JSON.stringify(doc))
+  }
+  assert.deepStrictEqual(mismatches.slice(0, 5), [], `records: ${mismatches.length} mismatches`)
 })

@@ -68,6 +68,16 @@ impl HtmlPolicy {
         self.inner.clean_with_html5ever(&input)
     }
 
+    /// `records` read by html5ever alone (no byte-level lane): for the differential test.
+    #[napi(catch_unwind)]
+    pub fn records_with_html5ever(&self, input: String) -> RecordBatch {
+        let r = crate::sanitize::records_with_html5ever(&self.inner, &input);
+        RecordBatch {
+            data: r.data,
+            ends: Uint32Array::new(r.ends),
+        }
+    }
+
     /// The same policy applied by ammonia alone: the tests' safety oracle.
     #[napi(catch_unwind)]
     pub fn clean_with_ammonia(&self, input: String) -> String {

@@ -26,4 +26,4 @@ pub use clean::needs_cleaning;
 pub use escape::escape_html;
 pub use options::{AttributeValues, DisallowedTagsMode, Pattern, PolicyOptions};
 pub use policy::{Policy, PolicyError};
-pub use records::{records, Records};
+pub use records::{records, records_with_html5ever, Records};

@@ -113,7 +113,7 @@ pub(crate) fn sanitize(policy: &Policy, input: &str, lane: bool) -> String {
 
 /// The input as tag and text records (for the callback path), read by the same two readers
 /// (byte-level lane, html5ever) as `sanitize`.
-pub(crate) fn records(policy: &Policy, input: &str) -> Records {
+pub(crate) fn records(policy: &Policy, input: &str, lane: bool) -> Records {
     let sink = Sink {
         policy,
         state: RefCell::new(State {
@@ -126,7 +126,7 @@ pub(crate) fn records(policy: &Policy, input: &str) -> Records {
         }),
         records: Some(RefCell::new(Records::with_capacity(input.len()))),
     };
-    run(&sink, input, true);
+    run(&sink, input, lane);
     sink.records.expect("recording").into_inner()
 }
 
