@@ -5,7 +5,7 @@
 // cleaned by the same native policy (a second call), so whatever a callback adds (a tag, an
 // attribute, a javascript: URL, raw markup from textFilter) passes the same checks.
 
-const MEDIA_TAGS = ['img', 'audio', 'video', 'picture', 'svg', 'object', 'map', 'iframe', 'embed']
+const MEDIA_TAGS = new Set(['img', 'audio', 'video', 'picture', 'svg', 'object', 'map', 'iframe', 'embed'])
 const VOID = new Set([
   'area',
   'base',
@@ -113,15 +113,9 @@ class Pass {
     this.stack.push(frame)
     let outName = name
     const mapped = r.transformMap.get(name)
-    if (mapped !== undefined || r.transformAll !== null) {
-      for (const fn of [mapped, r.transformAll]) {
-        if (fn === undefined || fn === null) continue
-        const t = fn(outName, attribs) || {}
-        frame.attribs = attribs = t.attribs || {}
-        if (t.text !== undefined) frame.innerText = t.text
-        if (typeof t.tagName === 'string') outName = t.tagName
-      }
-    }
+    if (mapped !== undefined) outName = this.transform(frame, mapped, outName)
+    if (r.transformAll !== null) outName = this.transform(frame, r.transformAll, outName)
+    attribs = frame.attribs
     frame.name = outName
     const skip = !r.isAllowed(outName) || !TAG_NAME.test(outName)
     frame.skip = skip
@@ -151,6 +145,14 @@ class Pass {
     }
     this.result += out
     frame.openingTagLength = this.result.length - frame.tagPosition
+  }
+
+  /** Applies one transformTags function to `frame`; returns the new tag name. */
+  transform(frame, fn, name) {
+    const t = fn(name, frame.attribs) || {}
+    frame.attribs = t.attribs || {}
+    if (t.text !== undefined) frame.innerText = t.text
+    return typeof t.tagName === 'string' ? t.tagName : name
   }
 
   text(t) {
@@ -199,7 +201,7 @@ class Pass {
       }
     }
     if (parent !== null) {
-      if (MEDIA_TAGS.includes(frame.tag)) parent.mediaChildren.push(frame.tag)
+      if (MEDIA_TAGS.has(frame.tag)) parent.mediaChildren.push(frame.tag)
       parent.text += frame.text
     }
     if (!VOID.has(frame.name)) this.result += '</' + frame.name + '>'
