@@ -376,3 +376,9 @@ test('allowedTags: false only with allowedAttributes: false and allowVulnerableT
   const out = every('<script>alert(1)</script><img src=x onerror=alert(1)><a href="javascript:x">l</a>')
   assert.ok(!/<script|onerror|javascript:/i.test(out), out)
 })
+
+test('the callback path reads the record kinds Rust writes (one source, tied here)', () => {
+  const native = require('../lib/native')
+  const { RECORD_KINDS } = require('../lib/sanitize/callbacks')
+  assert.deepStrictEqual(native.HtmlPolicy.recordKinds(), RECORD_KINDS)
+})

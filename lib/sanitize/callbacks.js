@@ -27,6 +27,10 @@ const VOID = new Set([
   'bgsound',
   'image',
 ])
+// Record kinds: the numbers src/sanitize/records.rs writes (HtmlPolicy.recordKinds(); a
+// test ties them).
+const RECORD_KINDS = [0, 1, 2, 3]
+const [TEXT, END, , START_SELF_CLOSING] = RECORD_KINDS
 const TAG_NAME = /^[a-zA-Z][a-zA-Z0-9-]*$/
 // Names that stay one attribute when the intermediate HTML is parsed again.
 const ATTR_NAME = /^[^\0\t\n\f\r /<=>"'`]+$/
@@ -219,32 +223,43 @@ class Pass {
   }
 
   /**
-   * Records: S name n (attr value){n} selfClosing | E name | T text, as pieces of
-   * batch.data ending at batch.ends[i].
+   * Records (src/sanitize/records.rs): strings end to end in batch.data, each given by its
+   * end offset in batch.meta: TEXT end | END name_end | START(_SELF_CLOSING) n name_end
+   * (attr_end value_end){n}.
    */
   run(batch) {
     const data = batch.data
-    const ends = batch.ends
-    const count = ends.length
-    const piece = (i) => data.slice(i === 0 ? 0 : ends[i - 1], ends[i])
+    const meta = batch.meta
+    const count = meta.length
+    let from = 0
     let at = 0
     while (at < count) {
-      const kind = data.charCodeAt(at === 0 ? 0 : ends[at - 1])
-      if (kind === 84 /* T */) {
-        this.text(piece(at + 1))
+      const kind = meta[at]
+      if (kind === TEXT) {
+        const to = meta[at + 1]
+        this.text(data.slice(from, to))
+        from = to
         at += 2
-      } else if (kind === 69 /* E */) {
-        this.end(piece(at + 1))
+      } else if (kind === END) {
+        const to = meta[at + 1]
+        this.end(data.slice(from, to))
+        from = to
         at += 2
       } else {
-        const name = piece(at + 1)
-        const n = Number(piece(at + 2))
+        const n = meta[at + 1]
+        let to = meta[at + 2]
+        const name = data.slice(from, to)
+        from = to
         const attribs = {}
         let j = at + 3
-        for (let k = 0; k < n; k++, j += 2) attribs[piece(j)] = piece(j + 1)
-        const selfClosing = ends[j] - ends[j - 1] === 1
-        at = j + 1
-        this.open(name, attribs, selfClosing)
+        for (let k = 0; k < n; k++, j += 2) {
+          const nameEnd = meta[j]
+          to = meta[j + 1]
+          attribs[data.slice(from, nameEnd)] = data.slice(nameEnd, to)
+          from = to
+        }
+        at = j
+        this.open(name, attribs, kind === START_SELF_CLOSING)
         if (VOID.has(name)) this.close(name, true)
       }
     }
@@ -262,4 +277,4 @@ function compileCallbacks(callbacks, normalized) {
   return (batch) => new Pass(rules).run(batch)
 }
 
-module.exports = { compileCallbacks }
+module.exports = { compileCallbacks, RECORD_KINDS }

@@ -5,11 +5,12 @@ use crate::sanitize::{Policy, PolicyOptions};
 use napi::bindgen_prelude::Uint32Array;
 use napi_derive::napi;
 
-/// Tag and text records: the pieces end to end in `data`, `ends` their end offsets (UTF-16).
+/// Tag and text records (see `sanitize::records`): strings end to end in `data`, the
+/// records as numbers in `meta`.
 #[napi(object)]
 pub struct RecordBatch {
     pub data: String,
-    pub ends: Uint32Array,
+    pub meta: Uint32Array,
 }
 
 /// A compiled sanitization policy: compile once, clean many strings.
@@ -44,8 +45,16 @@ impl HtmlPolicy {
         let r = crate::sanitize::records(&self.inner, &input);
         RecordBatch {
             data: r.data,
-            ends: Uint32Array::new(r.ends),
+            meta: Uint32Array::new(r.meta),
         }
+    }
+
+    /// The record kinds in `records().meta`: [text, end, start, start self-closing]
+    /// (lib/sanitize/callbacks.js holds the same numbers; a test ties them).
+    #[napi(catch_unwind)]
+    pub fn record_kinds() -> Vec<u32> {
+        use crate::sanitize::records as r;
+        vec![r::TEXT, r::END, r::START, r::START_SELF_CLOSING]
     }
 
     /// Sanitizes many strings in one call (a request body's fields).
@@ -74,7 +83,7 @@ impl HtmlPolicy {
         let r = crate::sanitize::records_with_html5ever(&self.inner, &input);
         RecordBatch {
             data: r.data,
-            ends: Uint32Array::new(r.ends),
+            meta: Uint32Array::new(r.meta),
         }
     }
 

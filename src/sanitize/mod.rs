@@ -18,7 +18,7 @@ mod fast;
 mod names;
 mod options;
 mod policy;
-mod records;
+pub mod records;
 mod stream;
 mod url;
 
