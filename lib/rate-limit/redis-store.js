@@ -66,13 +66,12 @@ class RedisStore {
     return new Promise((resolve, reject) => {
       const fail = (error) => {
         clearTimeout(timer)
-        if (this.redis.failed) this.redis.failed(key)
         reject(error)
       }
-      const timer = setTimeout(
-        () => fail(new Error(`RedisStore: Redis did not answer within ${this.timeout} ms`)),
-        this.timeout,
-      )
+      const timer = setTimeout(() => {
+        if (this.redis.failed) this.redis.failed(key) // a dead node may never answer
+        fail(new Error(`RedisStore: Redis did not answer within ${this.timeout} ms`))
+      }, this.timeout)
       let reply
       try {
         reply = this.redis.send(args, key)

@@ -3,7 +3,7 @@
 // touches `key` (routed to the key's node on a cluster), and `primaries()` for the
 // commands every primary must see (SCAN in resetAll). MOVED/ASK redirections, slot-map
 // refreshes and reconnection after a failover are left to the client library, with one
-// exception for node-redis clusters (below). `failed(key)` hears of every failed command.
+// exception for node-redis clusters (below), which every store using `send` gets.
 const { keySlot, spreadTags } = require('./slots')
 
 /** ioredis `Redis` or `Cluster`: `call` routes a command by its key on a cluster. */
@@ -41,7 +41,13 @@ function nodeRedisCluster(client) {
   }
   return {
     kind: 'node-redis-cluster',
-    send: (args, key) => client.sendCommand(key, false, args),
+    send: (args, key) => {
+      const reply = client.sendCommand(key, false, args)
+      // A Redis error reply (NOSCRIPT, WRONGTYPE...) came from a live node: no nudge for it.
+      if (key !== undefined) reply.catch((error) => isReply(error) || nudge(key))
+      return reply
+    },
+    /** Told by the store when a call on `key` timed out (a dead node may never answer). */
     failed: (key) => key !== undefined && nudge(key),
     primaries: async () => {
       const nodes = await Promise.all(client.masters.map((m) => client.nodeClient(m)))
@@ -49,6 +55,8 @@ function nodeRedisCluster(client) {
     },
   }
 }
+
+const isReply = (error) => Boolean(error) && error.constructor && error.constructor.name === 'ErrorReply'
 
 /** node-redis 4+ single client. */
 function nodeRedisClient(client) {
