@@ -40,6 +40,10 @@ const global = rateLimitDefault({
   }),
 })
 
+// A cluster client, Redis's clock and a hot key split over shards.
+const clustered = new RedisStore({ client: {} as never, clock: 'redis', shards: 4 })
+void clustered
+
 export function readInfo(req: Request & { rateLimit?: RateLimitInfo }): number {
   return req.rateLimit ? req.rateLimit.remaining : -1
 }
