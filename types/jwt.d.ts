@@ -2,6 +2,7 @@
 // rampart's createSigner/createVerifier/authorize.
 import type { KeyObject } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { EventEmitter } from 'node:events'
 
 /** The algorithms rampart signs and verifies. `none` is never accepted. */
 export type Algorithm =
@@ -184,6 +185,8 @@ export type UnauthorizedErrorCode =
   | 'credentials_bad_format'
   | 'invalid_token'
   | 'revoked_token'
+  | 'invalid_dpop_proof'
+  | 'use_dpop_nonce'
 
 /** express-jwt's error: status 401, `code` says why, `inner` is the cause. */
 export class UnauthorizedError extends Error {
@@ -246,6 +249,61 @@ export interface JwtAuthOptions extends Omit<VerifyOptions, 'complete'> {
   jwksTimeout?: number
   /** Read the token from this cookie when there is no Authorization header. */
   cookie?: string
+  /**
+   * The issuer. One http(s) URL with no secret and no jwksUri: its keys are discovered
+   * (`/.well-known/openid-configuration`, then RFC 8414's `oauth-authorization-server`), and
+   * the metadata's issuer must equal it. `iss` is always checked.
+   */
+  issuer?: string | string[]
+  /** RFC 9068 access tokens: typ at+jwt and iss, exp, aud, sub, client_id, iat, jti required. */
+  profile?: 'at+jwt'
+  /** The allowed `typ` header values (case-insensitive, "application/" optional). */
+  typ?: string | string[]
+  /** RFC 9449 sender-constrained tokens: 'required' refuses Bearer tokens, 'allowed' takes both. */
+  dpop?: 'required' | 'allowed'
+  /** Where proof jtis are remembered: memory (default), an ioredis/node-redis client, or a custom store. */
+  dpopStore?: DpopReplayStore | RedisLike | { redis: RedisLike; prefix?: string }
+  /** Accepted proof age either side of now, in seconds (default 60). */
+  dpopWindow?: number
+  /** Server nonces (RFC 9449 §8); share `secret` across processes. `period` in seconds (300). */
+  dpopNonce?: boolean | { secret?: string | Buffer; period?: number }
+  /** Revoked tokens and subjects, checked from a local mirror. */
+  revocations?: RevocationList
+}
+
+/** An ioredis or node-redis client (cluster clients included). */
+export type RedisLike = object
+
+/** A DPoP replay store: true the first time `key` is used within `ttlSeconds`. */
+export interface DpopReplayStore {
+  use(key: string, ttlSeconds: number): boolean | Promise<boolean>
+}
+
+export interface RevocationListOptions {
+  /** Share the list through Redis (pub/sub keeps each process's mirror fresh). */
+  redis?: RedisLike
+  /** Key prefix (default 'rampart:revoked'). */
+  prefix?: string
+  /** Redis lost: false (default) → 503 with Retry-After; true → the last mirror and a 'failOpen' event. */
+  failOpen?: boolean
+  /** How long a subject cut-off is kept, in seconds (default 86400: the longest token lifetime). */
+  maxTokenLifetime?: number
+  /** Full reload period in ms, a bound on a missed message (default 30000). */
+  pollInterval?: number
+}
+
+/** Revoked token ids and subjects; events 'unavailable', 'available', 'failOpen'. */
+export class RevocationList extends EventEmitter {
+  constructor(options?: RevocationListOptions)
+  /** false while the Redis subscription is down. */
+  readonly available: boolean
+  revoke(jti: string, expSeconds: number): Promise<void>
+  /** Every token of `sub` issued before `beforeSeconds` (default now): log out everywhere. */
+  revokeSubject(sub: string, beforeSeconds?: number): Promise<void>
+  isRevoked(payload: JwtPayload): boolean
+  /** Resolves once the mirror has loaded from Redis. */
+  ready(): Promise<void>
+  close(): Promise<void>
 }
 
 /** express-jwt: verify the Bearer token (or cookie) and set req.user. */
@@ -261,7 +319,7 @@ export interface AuthorizeOptions {
 }
 
 /**
- * Roles (any of, from the `role`, `roles` or `scope` claims) or a predicate for
+ * Roles (any of, from the `role`, `roles`, `scope` or `scp` claims) or a predicate for
  * object-level checks. No user → UnauthorizedError (401); refused → ForbiddenError (403).
  */
 export function authorize(

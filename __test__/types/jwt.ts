@@ -9,6 +9,7 @@ import {
   createVerifier,
   jwtAuth,
   authorize,
+  RevocationList,
   JsonWebTokenError,
   TokenExpiredError,
   NotBeforeError,
@@ -62,3 +63,20 @@ function describe(err: unknown): string {
   return 'unknown'
 }
 console.log(describe(new UnauthorizedError('invalid_token', { message: 'x' })))
+
+// OAuth 2.0 resource server options (issue 16).
+const revocations = new RevocationList({ failOpen: false, prefix: 'app:revoked' })
+void revocations.revoke('jti-1', Math.floor(Date.now() / 1000) + 600)
+void revocations.revokeSubject('user-1')
+const revokedNow: boolean = revocations.isRevoked({ jti: 'jti-1' })
+void revokedNow
+jwtAuth({
+  issuer: 'https://idp.example.com/realms/x',
+  audience: 'https://api.example.com',
+  profile: 'at+jwt',
+  dpop: 'required',
+  dpopWindow: 30,
+  dpopNonce: { secret: 'shared', period: 300 },
+  revocations,
+})
+jwtAuth({ secret: 's'.repeat(32), typ: ['JWT'] })

@@ -9,6 +9,7 @@ export const {
   createVerifier,
   jwtAuth,
   authorize,
+  RevocationList,
   JsonWebTokenError,
   TokenExpiredError,
   NotBeforeError,
