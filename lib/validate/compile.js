@@ -5,6 +5,7 @@
 
 const native = require('../native')
 const { createMutator, pointerTo } = require('./mutate')
+const { emitValidator } = require('./emit')
 
 const KNOWN = new Set([
   'allErrors',
@@ -144,13 +145,32 @@ function compileNative(schema, opts, registry) {
  * failure and null after a success.
  */
 function compile(schema, options) {
+  return compileWith(schema, options, true)
+}
+
+/**
+ * The JS validator emitted from the schema's plan (null without one): it answers "valid"
+ * in JavaScript, or sends the data down the native path.
+ */
+function emitted(id) {
+  const checkStrings = native.checkStringsById
+  return emitValidator(native.schemaPlanById(id), (slots, strings) => checkStrings(id, slots, strings))
+}
+
+/** compile(), with the emitted JS validator on or off (`emit`: the bench compares both). */
+function compileWith(schema, options, emit) {
   const opts = normalizeOptions(options)
   const handle = compileNative(schema, opts, opts.schemas)
   const id = handle.register()
   const mutate = createMutator(schema, opts, opts.schemas, hooksFor(schema, opts))
+  const fast = emit ? emitted(id) : null
 
   function validate(data) {
     if (mutate !== null) data = mutate(data)
+    if (fast !== null && fast(data)) {
+      validate.errors = null
+      return true
+    }
     let text
     try {
       text = JSON.stringify(data)
@@ -191,6 +211,7 @@ function compile(schema, options) {
   validate.schema = schema
   validate.native = handle
   validate.schemaId = id
+  validate.emitted = fast !== null
   released.register(validate, id)
   validate.options = opts
   validate.errors = null
@@ -249,4 +270,4 @@ function hooksFor(root, opts) {
   }
 }
 
-module.exports = { compile, normalizeOptions }
+module.exports = { compile, compileWith, normalizeOptions }

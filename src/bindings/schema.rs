@@ -140,6 +140,27 @@ pub fn validate_json_by_id(id: u32, json: String) -> Option<String> {
     validate_json_with(&schema, &json)
 }
 
+/// The plan of the schema registered as `id`, described for the JS validator
+/// lib/validate/emit.js builds (`null` when the schema has no plan).
+#[napi(catch_unwind)]
+pub fn schema_plan_by_id(id: u32) -> Option<String> {
+    let schema = BY_ID.with(|t| t.borrow().get(id as usize).cloned().flatten())?;
+    schema.emitted().map(|e| e.description.clone())
+}
+
+/// The native string checks of an emitted validator, batched: whether every string passes
+/// the pattern or format of its slot (one call per validation, not one per string).
+#[napi(catch_unwind)]
+pub fn check_strings_by_id(id: u32, slots: Vec<u32>, strings: Vec<String>) -> bool {
+    BY_ID.with(|t| {
+        t.borrow()
+            .get(id as usize)
+            .and_then(Option::as_ref)
+            .and_then(|s| s.emitted())
+            .is_some_and(|e| e.check_strings(&slots, &strings))
+    })
+}
+
 /// The errors of the last `checkBodyById` that returned 3, as JSON text.
 #[napi(catch_unwind)]
 pub fn take_body_errors() -> String {

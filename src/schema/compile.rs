@@ -129,6 +129,11 @@ impl Schema {
         })
     }
 
+    /// The plan described for a JS validator, when the schema has a plan.
+    pub fn emitted(&self) -> Option<&super::Emitted> {
+        self.plan.as_ref().map(plan::Plan::emitted)
+    }
+
     /// Whether raw bodies are checked while parsing, without building a tree.
     pub fn has_fast_path(&self) -> bool {
         self.plan.is_some()

@@ -10,10 +10,13 @@
 //!   schema, checked in one pass without building a tree when the schema allows it.
 //! - `plan`: the keywords of a schema that can be checked while parsing (none when the
 //!   schema uses others: those schemas always take the full validator).
+//! - `emit`: the plan described for the JS validator `compile()` emits (patterns a
+//!   backtracking engine runs in linear time as JS source, other strings checked natively).
 //! - `walk`: the schema-driven serde visitor that checks a plan on raw bytes.
 
 mod body;
 mod compile;
+mod emit;
 mod errors;
 mod formats;
 mod plan;
@@ -22,4 +25,5 @@ mod walk;
 
 pub use body::{check_body, BodyLimits, BodyOutcome};
 pub use compile::{parse_draft, CompileError, CompileOptions, Schema};
+pub use emit::Emitted;
 pub use errors::AjvError;

@@ -3,10 +3,13 @@
 //! (`$ref`, combinators, `patternProperties`, …) has no plan and always takes the full
 //! validator.
 
+use std::sync::Arc;
+
 use jsonschema::{Draft, Validator};
 use regex::Regex;
 use serde_json::Value;
 
+use super::emit::{emit, Emitted};
 use super::walk::{run, Scan, Stop};
 
 pub(super) const NULL: u8 = 1;
@@ -35,12 +38,18 @@ const ANNOTATIONS: &[&str] = &[
 ];
 
 /// A `format` check: a quick test for the common case, then the engine's own check.
+#[derive(Clone)]
 pub(super) struct FormatCheck {
     quick: Option<fn(&str) -> bool>,
-    full: Validator,
+    full: Arc<Validator>,
 }
 
 impl FormatCheck {
+    /// Whether this is `email` (JS runs the same quick test before asking Rust).
+    pub(super) fn is_email(&self) -> bool {
+        self.quick.is_some()
+    }
+
     pub(super) fn check(&self, s: &str) -> bool {
         self.quick.is_some_and(|quick| quick(s)) || self.full.is_valid(&Value::String(s.to_owned()))
     }
@@ -49,6 +58,8 @@ impl FormatCheck {
 /// The compiled plan for one schema.
 pub struct Plan {
     root: Node,
+    /// The plan described for the JavaScript validator `compile()` emits.
+    emitted: Emitted,
 }
 
 pub(super) enum Additional {
@@ -117,12 +128,19 @@ impl Plan {
             refs: Vec::new(),
         };
         let root = node(schema, &mut build, true)?;
-        Some(Plan { root })
+        let emitted = emit(&root);
+        Some(Plan { root, emitted })
     }
 
     /// A plan that accepts every JSON value (used to check syntax, depth and keys only).
     pub fn scan(bytes: &[u8], depth: usize) -> Result<Scan, Stop> {
         run(&ANY, bytes, depth)
+    }
+
+    /// The description lib/validate/emit.js turns into a JS validator, with its native
+    /// string checks.
+    pub fn emitted(&self) -> &Emitted {
+        &self.emitted
     }
 
     /// Checks `bytes` against the plan while parsing them.
@@ -188,7 +206,7 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool) -> Option<Node> {
                 n.format = Some(FormatCheck {
                     quick: (name == "email")
                         .then_some(super::formats::is_plain_email as fn(&str) -> bool),
-                    full: super::formats::register(options).build(&single).ok()?,
+                    full: Arc::new(super::formats::register(options).build(&single).ok()?),
                 });
             }
             "minimum" => n.minimum = Some(value.as_f64()?),

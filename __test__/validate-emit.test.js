@@ -1,0 +1,262 @@
+'use strict'
+// The JS validator compile() emits from the Rust plan (lib/validate/emit.js) may only say
+// "valid" when the native validator would: over the JSON-Schema-Test-Suite, the workloads
+// and seeded mutations full of values JSON cannot hold, compile() (emitted + native) must
+// answer exactly as the native path alone, and the emitted code must decide most of them.
+const test = require('node:test')
+const assert = require('node:assert')
+const fs = require('node:fs')
+const path = require('node:path')
+const { compile, compileWith } = require('../lib/validate/compile')
+const { emitValidator, email } = require('../lib/validate/emit')
+const native = require('../lib/native')
+
+const shared = process.env.RAMPART_SHARED_DIR || path.join(__dirname, '..', '..', 'shared')
+const suite = path.join(shared, 'conformance', 'JSON-Schema-Test-Suite', 'tests')
+const workloads = path.join(shared, 'workloads', 'validation.json')
+
+/** The emitted function alone (true: valid for sure; false: ask Rust). */
+function emittedOf(validate) {
+  const id = validate.schemaId
+  return emitValidator(native.schemaPlanById(id), (k, s) => native.checkStringsById(id, k, s))
+}
+
+function prng(seed) {
+  return () => {
+    seed |= 0
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function skipOrFail(what, where) {
+  if (process.env.CI === 'true') return () => assert.fail(`missing ${where}`)
+  return (t) => t.skip(`${what} not found at ${where}`)
+}
+
+if (!fs.existsSync(suite)) {
+  test('JSON-Schema-Test-Suite is present', skipOrFail('JSON-Schema-Test-Suite', suite))
+} else {
+  test('the emitted validator never accepts what the suite says is invalid', () => {
+    let decided = 0
+    let emittedSchemas = 0
+    for (const draft of ['draft2020-12', 'draft7']) {
+      const dir = path.join(suite, draft)
+      const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json'))
+      for (const f of [
+        ...files.map((x) => path.join(dir, x)),
+        path.join(dir, 'optional', 'format', 'email.json'),
+      ]) {
+        for (const group of JSON.parse(fs.readFileSync(f, 'utf8'))) {
+          let v
+          try {
+            // Required tests treat format as an annotation (as conformance.test.js runs them).
+            v = compile(group.schema, {
+              draft: draft === 'draft7' ? '07' : '2020-12',
+              validateFormats: path.basename(f) !== 'format.json',
+            })
+          } catch {
+            continue
+          }
+          if (!v.emitted) continue
+          emittedSchemas++
+          const fast = emittedOf(v)
+          for (const t of group.tests) {
+            const said = fast(structuredClone(t.data))
+            if (said) {
+              decided++
+              assert.strictEqual(t.valid, true, `${f} > ${group.description} > ${t.description}`)
+            }
+            assert.strictEqual(v(structuredClone(t.data)), t.valid, `${group.description} > ${t.description}`)
+          }
+        }
+      }
+    }
+    // Most plain schemas are emitted, and the emitted code decides their valid instances.
+    assert.ok(emittedSchemas > 150, `${emittedSchemas} schemas emitted`)
+    assert.ok(decided > 300, `${decided} instances decided in JS`)
+    console.log(`# ${emittedSchemas} suite schemas emitted; ${decided} valid instances decided in JS`)
+  })
+}
+
+// Values where JavaScript and JSON part ways: each must get the native path's answer.
+function hazards(rand) {
+  const cyclic = { a: 1 }
+  cyclic.self = cyclic
+  let deep = 'x'
+  for (let i = 0; i < 150; i++) deep = [deep]
+  const withToJSON = { toJSON: () => 'x' }
+  const arr = [1, 2]
+  arr.toJSON = () => 'x'
+  class Thing {
+    constructor() {
+      this.id = 1
+    }
+  }
+  const list = [
+    NaN,
+    Infinity,
+    -Infinity,
+    -0,
+    2 ** 53,
+    2 ** 53 - 1,
+    -(2 ** 60),
+    1e21,
+    1.5,
+    0,
+    1,
+    100,
+    101,
+    undefined,
+    () => 1,
+    Symbol('s'),
+    10n,
+    new Date(0),
+    new Map([['a', 1]]),
+    Object.create(null),
+    Object.assign(Object.create(null), { id: 1, name: 'n' }),
+    withToJSON,
+    arr,
+    cyclic,
+    deep,
+    [, 1], // eslint-disable-line no-sparse-arrays
+    '\ud800',
+    'ab\udc00cd',
+    '😀😀',
+    '😀'.repeat(16),
+    'a'.repeat(30),
+    'a'.repeat(31),
+    'ABC-1234',
+    'AB-1234',
+    'john.doe@example.com',
+    'a..b@example.com',
+    'x@y.c0',
+    '',
+    null,
+    true,
+    {},
+    [],
+    new Thing(),
+    JSON.parse('{"__proto__": {"x": 1}}'),
+    { constructor: 1 },
+  ]
+  return list[Math.floor(rand() * list.length)]
+}
+
+function mutate(value, rand, depth) {
+  if (depth > 3 || rand() < 0.15) return hazards(rand)
+  if (Array.isArray(value)) {
+    const out = value.slice(0, 3).map((v) => mutate(v, rand, depth + 1))
+    if (rand() < 0.2) out.push(hazards(rand))
+    return out
+  }
+  if (value && typeof value === 'object') {
+    const out = {}
+    for (const [k, v] of Object.entries(value)) {
+      const r = rand()
+      if (r < 0.1) continue
+      out[k] = r < 0.6 ? v : mutate(v, rand, depth + 1)
+    }
+    if (rand() < 0.15) out[rand() < 0.5 ? 'extra' : 'tags'] = hazards(rand)
+    // Serialised as something else, though it looks like a plain object.
+    if (rand() < 0.05) Object.setPrototypeOf(out, Object.defineProperty({}, 'toJSON', { value: () => 1 }))
+    return out
+  }
+  return rand() < 0.5 ? value : hazards(rand)
+}
+
+if (!fs.existsSync(workloads)) {
+  test('workloads are present', skipOrFail('validation workloads', workloads))
+} else {
+  test('workload schemas: emitted, and the same answer as the native path on seeded hazards', () => {
+    const { schemas, bodies } = JSON.parse(fs.readFileSync(workloads, 'utf8'))
+    const rand = prng(19)
+    let accepted = 0
+    let rejected = 0
+    for (const [name, schema] of Object.entries(schemas)) {
+      const emitted = compile(schema)
+      const nativeOnly = compileWith(schema, {}, false)
+      assert.strictEqual(emitted.emitted, true, `${name} is emitted`)
+      assert.strictEqual(nativeOnly.emitted, false)
+      assert.strictEqual(emitted(structuredClone(bodies[name].valid)), true)
+      for (let i = 0; i < 1500; i++) {
+        const data = mutate(bodies[name].valid, rand, 0)
+        const want = nativeOnly(data)
+        assert.strictEqual(emitted(data), want, `${name} #${i}`)
+        if (want) accepted++
+        else rejected++
+      }
+    }
+    assert.ok(accepted > 100 && rejected > 100, `accepted ${accepted}, rejected ${rejected}`)
+  })
+}
+
+test('emitted patterns match what the native engine matches', () => {
+  const rand = prng(7)
+  const alphabet = ['a', 'z', 'A', 'Z', '0', '9', '-', '_', ' ', 'é', '😀', '\ud800', '\n', '.']
+  const patterns = [
+    '^[a-zA-Z0-9]+$',
+    '^[A-Z]{3}-[0-9]{4}$',
+    '^[^a]{2,5}$',
+    '^ab?c',
+    '^[a-z]*-[0-9]+',
+    '^\\d+$',
+    '^\\w{2}$',
+  ]
+  for (const pattern of patterns) {
+    const schema = { type: 'string', pattern }
+    const emitted = compile(schema)
+    const plan = JSON.parse(native.schemaPlanById(emitted.schemaId))
+    assert.ok(plan.re !== undefined, `${pattern} is emitted as JS`)
+    const nativeOnly = compileWith(schema, {}, false)
+    for (let i = 0; i < 400; i++) {
+      let s = ''
+      const len = Math.floor(rand() * 8)
+      for (let j = 0; j < len; j++) s += alphabet[Math.floor(rand() * alphabet.length)]
+      assert.strictEqual(emitted(s), nativeOnly(s), `${pattern} on ${JSON.stringify(s)}`)
+    }
+  }
+})
+
+test('a pattern not proved linear stays native, and a hostile string cannot hang it', () => {
+  for (const pattern of ['^(a+)+$', '^a*a*b$', '(x+x+)+y', '^(ab|a)*$']) {
+    const v = compile({ type: 'string', pattern })
+    const plan = JSON.parse(native.schemaPlanById(v.schemaId))
+    assert.strictEqual(plan.re, undefined, pattern)
+    assert.strictEqual(typeof plan.reSlot, 'number', pattern)
+    const started = Date.now()
+    assert.strictEqual(v('a'.repeat(50_000) + '!'), false)
+    assert.ok(Date.now() - started < 2000, `${pattern} took ${Date.now() - started} ms`)
+  }
+})
+
+test("the JS email quick test accepts only addresses Rust's full check accepts", () => {
+  const full = compileWith({ format: 'email' }, {}, false)
+  const rand = prng(3)
+  const locals = ['a', 'b.c', '.', '..', 'x-y', '_', '+', '1', 'é', ' ', '@']
+  const labels = ['example', 'com', 'c0', 'a-b', '--', '-x', 'x-', 'io', 'é', '', 'a', '1']
+  const pick = (list, n) => Array.from({ length: n }, () => list[Math.floor(rand() * list.length)])
+  let quick = 0
+  for (let i = 0; i < 5000; i++) {
+    const s = `${pick(locals, 1 + Math.floor(rand() * 3)).join('')}@${pick(labels, 1 + Math.floor(rand() * 3)).join('.')}`
+    if (email(s)) {
+      quick++
+      assert.strictEqual(full(s), true, s)
+    }
+  }
+  assert.ok(quick > 50, `the fuzz must reach acceptance (${quick})`)
+  for (const ok of ['john.doe@example.com', 'a+b@mail.example.org', 'x_y-z@a-b.io']) assert.ok(email(ok), ok)
+  for (const bad of [
+    '.a@example.com',
+    'a.@example.com',
+    'a..b@example.com',
+    'a@-b.com',
+    'a@b--c.com',
+    'a@b.c',
+    'a@b.c0',
+    '@b.com',
+  ])
+    assert.ok(!email(bad), bad)
+})

@@ -1,0 +1,239 @@
+'use strict'
+// The plan of a compiled schema (described by Rust: schemaPlanById) emitted as a
+// specialised JavaScript validator, so compile()'s validator checks an object where it
+// lives instead of serialising it for Rust. It answers only "valid for sure" (true) or
+// "ask Rust" (false): a false, or anything it is unsure of (a value JSON cannot hold, a
+// number beyond 2^53, a key that is not an own data property…), sends the data down the
+// native path, which decides and builds ajv's errors. Patterns come as JS source only when
+// Rust proved them linear for a backtracking engine; other patterns and every format are
+// checked natively, in one batched call per validation.
+
+const TYPES = { NULL: 1, BOOL: 2, INT: 4, NUM: 8, STR: 16, ARR: 32, OBJ: 64 }
+const ANY = 127
+// Integers from 2^53 on lose precision as doubles: Rust's tree decides them.
+const EXACT = 9007199254740992
+// Deeper data goes native (serde stops at 128 levels; a cycle never ends here).
+const MAX_DEPTH = 100
+
+/** Whether `v` is a JSON value JSON.stringify writes unchanged (false: unsure). */
+function plain(v, d) {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true
+    case 'number':
+      return v > -EXACT && v < EXACT
+    case 'object': {
+      if (v === null) return true
+      if (d >= MAX_DEPTH || v.toJSON !== undefined) return false
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!plain(v[i], d + 1)) return false
+        return true
+      }
+      if (v.constructor !== Object) return false
+      for (const k in v) if (!plain(v[k], d + 1)) return false
+      return true
+    }
+    default:
+      return false
+  }
+}
+
+/** Code points in `s` (what minLength/maxLength count). */
+function cpLen(s) {
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1)
+      if (d >= 0xdc00 && d <= 0xdfff) i++
+    }
+    n++
+  }
+  return n
+}
+
+const isAlnum = (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+const isAlpha = (c) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+
+/**
+ * The quick `email` test of src/schema/formats.rs (is_plain_email), to the character: a
+ * plain address it accepts is valid for the full check; anything else goes native.
+ */
+function email(s) {
+  const at = s.indexOf('@')
+  if (at < 1 || at > 64) return false
+  const dl = s.length - at - 1
+  if (dl < 3 || dl > 253) return false
+  if (s.charCodeAt(0) === 46 || s.charCodeAt(at - 1) === 46) return false
+  for (let i = 0; i < at; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 46) {
+      if (s.charCodeAt(i + 1) === 46) return false
+    } else if (!isAlnum(c) && c !== 95 && c !== 43 && c !== 45) return false
+  }
+  let labels = 0
+  let start = at + 1
+  for (let i = at + 1; i <= s.length; i++) {
+    const c = i === s.length ? 46 : s.charCodeAt(i)
+    if (c !== 46) {
+      if (!isAlnum(c) && c !== 45) return false
+      if (c === 45 && s.charCodeAt(i - 1) === 45 && i - 1 >= start) return false
+      continue
+    }
+    const len = i - start
+    if (len === 0 || len > 63 || s.charCodeAt(start) === 45 || s.charCodeAt(i - 1) === 45) return false
+    labels++
+    if (i === s.length) {
+      if (labels < 2 || len < 2) return false
+      for (let j = start; j < i; j++) if (!isAlpha(s.charCodeAt(j))) return false
+    }
+    start = i + 1
+  }
+  return true
+}
+
+// Property names JS would find on Object.prototype (x.constructor): such schemas stay native.
+const INHERITED = (name) => name === '__proto__' || name in Object.prototype
+
+/** Generates the statements that check `x` against node `n`; `return false` on doubt. */
+function gen(n, x, depth, ctx) {
+  if (depth > MAX_DEPTH) throw new Error('too deep to emit')
+  const t = n.t
+  const out = []
+  if (n.choices) {
+    if (n.choices.length === 0) return 'return false;'
+    out.push(`if (!(${n.choices.map((c) => `${x} === ${JSON.stringify(c)}`).join(' || ')})) return false;`)
+  }
+  const constrained = n.choices || t !== ANY || Object.keys(n).some((k) => k !== 't' && k !== 'choices')
+  if (!constrained) return `if (!plain(${x}, ${depth})) return false;`
+  if (t === 0) return 'return false;'
+  const branches = []
+  if (t & TYPES.OBJ)
+    branches.push([
+      `typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x})`,
+      objCode(n, x, depth, ctx),
+    ])
+  if (t & TYPES.STR) branches.push([`typeof ${x} === 'string'`, strCode(n, x, ctx)])
+  if (t & (TYPES.INT | TYPES.NUM)) branches.push([`typeof ${x} === 'number'`, numCode(n, x)])
+  if (t & TYPES.ARR) branches.push([`Array.isArray(${x})`, arrCode(n, x, depth, ctx)])
+  if (t & TYPES.BOOL) branches.push([`typeof ${x} === 'boolean'`, ''])
+  if (t & TYPES.NULL) branches.push([`${x} === null`, ''])
+  if (branches.length === 1) {
+    out.push(`if (!(${branches[0][0]})) return false;`, branches[0][1])
+  } else {
+    out.push(branches.map(([cond, code]) => `if (${cond}) {${code}}`).join(' else ') + ' else return false;')
+  }
+  return out.join('\n')
+}
+
+function numCode(n, x) {
+  const out = [`if (!(${x} > -${EXACT} && ${x} < ${EXACT})) return false;`]
+  if (!(n.t & TYPES.NUM)) out.push(`if (!Number.isInteger(${x})) return false;`)
+  if (n.min !== undefined) out.push(`if (${x} < ${n.min}) return false;`)
+  if (n.max !== undefined) out.push(`if (${x} > ${n.max}) return false;`)
+  if (n.xmin !== undefined) out.push(`if (${x} <= ${n.xmin}) return false;`)
+  if (n.xmax !== undefined) out.push(`if (${x} >= ${n.xmax}) return false;`)
+  return out.join('\n')
+}
+
+function strCode(n, x, ctx) {
+  const out = []
+  if (n.minL !== undefined && n.minL > 0) {
+    out.push(
+      `if (${x}.length < ${n.minL} || (${x}.length < ${2 * n.minL} && cpLen(${x}) < ${n.minL})) return false;`,
+    )
+  }
+  if (n.maxL !== undefined) out.push(`if (${x}.length > ${n.maxL} && cpLen(${x}) > ${n.maxL}) return false;`)
+  if (n.re !== undefined) {
+    ctx.consts.push(new RegExp(n.re, 'u'))
+    out.push(`if (!r${ctx.consts.length - 1}.test(${x})) return false;`)
+  }
+  const native = (slot) => `if (S === null) { S = []; K = [] } S.push(${x}); K.push(${slot});`
+  if (n.reSlot !== undefined) out.push(native(n.reSlot))
+  if (n.fmtSlot !== undefined) {
+    out.push(n.email ? `if (!email(${x})) {${native(n.fmtSlot)}}` : native(n.fmtSlot))
+  }
+  return out.join('\n')
+}
+
+function arrCode(n, x, depth, ctx) {
+  const out = [`if (${x}.toJSON !== undefined) return false;`]
+  if (n.minI !== undefined) out.push(`if (${x}.length < ${n.minI}) return false;`)
+  if (n.maxI !== undefined) out.push(`if (${x}.length > ${n.maxI}) return false;`)
+  const i = `i${ctx.vars++}`
+  const y = `v${ctx.vars++}`
+  const item = n.items ? gen(n.items, y, depth + 1, ctx) : `if (!plain(${y}, ${depth + 1})) return false;`
+  out.push(`for (let ${i} = 0; ${i} < ${x}.length; ${i}++) { const ${y} = ${x}[${i}];\n${item}\n}`)
+  return out.join('\n')
+}
+
+function objCode(n, x, depth, ctx) {
+  const out = [`if (${x}.constructor !== Object || ${x}.toJSON !== undefined) return false;`]
+  const props = n.props || []
+  for (const [name, sub, required] of props) {
+    if (INHERITED(name)) throw new Error('inherited property name')
+    const y = `v${ctx.vars++}`
+    out.push(
+      `{ const ${y} = ${x}[${JSON.stringify(name)}]; if (${y} === undefined) { ${required ? 'return false;' : ''} } else {\n${gen(sub, y, depth + 1, ctx)}\n} }`,
+    )
+  }
+  // Every key: undeclared ones meet additionalProperties, and every value must be JSON.
+  const k = `k${ctx.vars++}`
+  const y = `v${ctx.vars++}`
+  const count = n.minP !== undefined || n.maxP !== undefined
+  const c = `c${ctx.vars++}`
+  // A key whose value is undefined is one JSON.stringify drops: unsure, unless the key is
+  // declared (then it reads as absent on both sides) and keys are not counted.
+  let extra
+  if (n.add === false) extra = 'return false;'
+  else if (n.add !== undefined)
+    extra = `const ${y} = ${x}[${k}]; if (${y} === undefined) return false;\n${gen(n.add, y, depth + 1, ctx)}`
+  else extra = `if (!plain(${x}[${k}], ${depth + 1})) return false;`
+  const seen = count ? `if (${x}[${k}] === undefined) return false; ${c}++;` : ''
+  const loop = props.length
+    ? `switch (${k}) { ${props.map(([name]) => `case ${JSON.stringify(name)}:`).join(' ')} ${seen} break; default: {\n${count ? `${c}++;` : ''}${extra}\n} }`
+    : `${seen || (count ? `${c}++;` : '')}${extra}`
+  if (count) out.push(`let ${c} = 0;`)
+  out.push(`for (const ${k} in ${x}) {\n${loop}\n}`)
+  if (n.minP !== undefined) out.push(`if (${c} < ${n.minP}) return false;`)
+  if (n.maxP !== undefined) out.push(`if (${c} > ${n.maxP}) return false;`)
+  return out.join('\n')
+}
+
+/**
+ * The emitted validator for a plan description, or null when the plan cannot be emitted.
+ * `checkStrings(slots, strings)` runs the native pattern/format checks in one call.
+ */
+function emitValidator(description, checkStrings) {
+  if (typeof description !== 'string') return null
+  const ctx = { consts: [], vars: 0 }
+  let body
+  try {
+    body = gen(JSON.parse(description), 'data', 0, ctx)
+  } catch {
+    return null
+  }
+  const regexes = ctx.consts.map((_, i) => `const r${i} = C[${i}];`).join('\n')
+  const src = `${regexes}
+return function emitted(data) {
+let S = null, K = null;
+${body}
+return S === null || checkStrings(K, S);
+}`
+  // The code is generated from Rust's plan, never from input. A plan this emitter cannot
+  // express leaves the validator on the native path (a bug here must never fail compile()).
+  try {
+    return new Function('C', 'plain', 'cpLen', 'email', 'checkStrings', src)(
+      ctx.consts,
+      plain,
+      cpLen,
+      email,
+      checkStrings,
+    )
+  } catch {
+    return null
+  }
+}
+
+module.exports = { emitValidator, email, cpLen, plain }
