@@ -35,6 +35,8 @@ function jwkThumbprint(jwk) {
   return crypto.createHash('sha256').update(JSON.stringify(canonical)).digest('base64url')
 }
 
+const replayed = () => failure('invalid_dpop_proof', 'the DPoP proof was already used (replay)')
+
 function failure(code, message) {
   const err = new UnauthorizedError(code, new JsonWebTokenError(message))
   const error = code === 'invalid_dpop_proof' || code === 'use_dpop_nonce' ? code : 'invalid_token'
@@ -222,11 +224,10 @@ function createDpop(o) {
     // Last, so that only proofs that passed every other check take room in the store. A
     // proof lives at most 2 × window (iat ± window), then the jti may be forgotten.
     const fresh = store.use(`${jkt}:${jti}`, 2 * windowSeconds)
-    const replayed = failure('invalid_dpop_proof', 'the DPoP proof was already used (replay)')
     if (fresh === true) return undefined
-    if (fresh === false) return replayed
+    if (fresh === false) return replayed()
     return Promise.resolve(fresh).then(
-      (ok) => (ok === true ? undefined : replayed),
+      (ok) => (ok === true ? undefined : replayed()),
       (err) => failure('invalid_dpop_proof', `the DPoP replay store failed: ${err && err.message}`),
     )
   }
