@@ -13,6 +13,9 @@
 // Environment: PORT (3000), JWT_SECRET (random if unset), CORS_ORIGIN (http://localhost:3000),
 // RATE_LIMIT_MAX (requests per minute per client, 100), LOGIN_RATE_LIMIT_MAX (per 15 min, 10),
 // QUIET (set to 1 to stop logging security events).
+// OIDC mode (opt-in): OIDC_ISSUER (e.g. https://idp.example.com/realms/x) and OIDC_AUDIENCE
+// make /api and /admin take RFC 9068 access tokens from that identity provider (its keys
+// found by discovery) instead of /login's tokens; OIDC_DPOP=required|allowed adds DPoP.
 const crypto = require('node:crypto')
 const express = require('express')
 const { fortify, errorHandler, notFound, HttpError, events } = require('rampart')
@@ -60,6 +63,15 @@ function resolveSecret() {
   return secret
 }
 
+// The API's token check: this app's own HS256 tokens, or (OIDC_ISSUER set) access tokens
+// from an identity provider, iss pinned, keys discovered, typ at+jwt required.
+function apiAuth(secret) {
+  const issuer = process.env.OIDC_ISSUER
+  if (!issuer) return jwtAuth({ secret, algorithms: ['HS256'], ...TOKEN_CLAIMS })
+  const dpop = process.env.OIDC_DPOP
+  return jwtAuth({ issuer, audience: process.env.OIDC_AUDIENCE, profile: 'at+jwt', ...(dpop && { dpop }) })
+}
+
 function createApp(options = {}) {
   const secret = options.secret || resolveSecret()
   const app = express()
@@ -75,7 +87,7 @@ function createApp(options = {}) {
   }
   app.use(fortify(protection))
 
-  const requireJwt = jwtAuth({ secret, algorithms: ['HS256'], ...TOKEN_CLAIMS })
+  const requireJwt = apiAuth(secret)
   // The live security page: admins only (a browser cannot send a Bearer header, hence the cookie).
   const pageAuth = [
     jwtAuth({ secret, algorithms: ['HS256'], ...TOKEN_CLAIMS, cookie: 'rampart_token' }),
