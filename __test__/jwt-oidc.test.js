@@ -178,3 +178,23 @@ test('authorize() reads scopes from scp (an array)', async () => {
   assert.strictEqual(await run({ scp: ['read', 'write'] }, 'write'), 200)
   assert.strictEqual(await run({ scp: ['read'] }, 'write'), 403)
 })
+
+test('examples/server.js OIDC mode: OIDC_ISSUER and OIDC_AUDIENCE take the IdP’s access tokens', async (t) => {
+  const saved = { ...process.env }
+  Object.assign(process.env, { OIDC_ISSUER: idp.issuer, OIDC_AUDIENCE: idp.audience, QUIET: '1' })
+  t.after(() => {
+    for (const k of ['OIDC_ISSUER', 'OIDC_AUDIENCE', 'QUIET'])
+      if (saved[k] === undefined) delete process.env[k]
+  })
+  const { createApp } = require('../examples/server')
+  const srv = await serve(createApp({ secret: 'e'.repeat(48) }))
+  t.after(srv.close)
+  const { access_token: token } = await idp.token()
+  const res = await fetch(`${srv.url}/api/profile`, { headers: { authorization: `Bearer ${token}` } })
+  assert.strictEqual(res.status, 200)
+  assert.strictEqual((await res.json()).user.sub, 'svc')
+  const res2 = await fetch(`${srv.url}/api/profile`, {
+    headers: { authorization: `Bearer ${'x'.repeat(20)}.a.b` },
+  })
+  assert.strictEqual(res2.status, 401)
+})
