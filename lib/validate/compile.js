@@ -150,11 +150,13 @@ function compile(schema, options) {
 
 /**
  * The JS validator emitted from the schema's plan (null without one): it answers "valid"
- * in JavaScript, or sends the data down the native path.
+ * in JavaScript, or sends the data down the native path. Built on the first validation,
+ * so routes never hit cost nothing at start-up; the native functions are read now.
  */
-function emitted(id) {
+function emitter(id) {
+  const planById = native.schemaPlanById
   const checkStrings = native.checkStringsById
-  return emitValidator(native.schemaPlanById(id), (slots, strings) => checkStrings(id, slots, strings))
+  return () => emitValidator(planById(id), (slots, strings) => checkStrings(id, slots, strings))
 }
 
 /** compile(), with the emitted JS validator on or off (`emit`: the bench compares both). */
@@ -163,10 +165,12 @@ function compileWith(schema, options, emit) {
   const handle = compileNative(schema, opts, opts.schemas)
   const id = handle.register()
   const mutate = createMutator(schema, opts, opts.schemas, hooksFor(schema, opts))
-  const fast = emit ? emitted(id) : null
+  const emitNow = emit ? emitter(id) : null
+  let fast = emit ? undefined : null
 
   function validate(data) {
     if (mutate !== null) data = mutate(data)
+    if (fast === undefined) fast = emitNow()
     if (fast !== null && fast(data)) {
       validate.errors = null
       return true
@@ -211,7 +215,13 @@ function compileWith(schema, options, emit) {
   validate.schema = schema
   validate.native = handle
   validate.schemaId = id
-  validate.emitted = fast !== null
+  // Whether the emitted JS validator exists (emitting it now if not yet done).
+  Object.defineProperty(validate, 'emitted', {
+    get: () => {
+      if (fast === undefined) fast = emitNow()
+      return fast !== null
+    },
+  })
   released.register(validate, id)
   validate.options = opts
   validate.errors = null

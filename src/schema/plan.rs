@@ -3,6 +3,8 @@
 //! (`$ref`, combinators, `patternProperties`, …) has no plan and always takes the full
 //! validator.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use jsonschema::{Draft, Validator};
@@ -184,30 +186,13 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool) -> Option<Node> {
             "type" => n.types = types(value)?,
             "minLength" => n.min_len = Some(value.as_u64()?),
             "maxLength" => n.max_len = Some(value.as_u64()?),
-            "pattern" => {
-                let translated = jsonschema_regex::to_rust_regex(value.as_str()?).ok()?;
-                n.pattern = Some(
-                    regex::RegexBuilder::new(&translated)
-                        .size_limit(1 << 20)
-                        .dfa_size_limit(2 << 20)
-                        .build()
-                        .ok()?,
-                );
-            }
+            "pattern" => n.pattern = Some(cached_regex(value.as_str()?)?),
             "format" => {
                 let name = value.as_str()?;
                 if !super::formats::CONTRACT_FORMATS.contains(&name) {
                     return None;
                 }
-                let single = serde_json::json!({ "format": name });
-                let options = jsonschema::options()
-                    .with_draft(b.draft)
-                    .should_validate_formats(true);
-                n.format = Some(FormatCheck {
-                    quick: (name == "email")
-                        .then_some(super::formats::is_plain_email as fn(&str) -> bool),
-                    full: Arc::new(super::formats::register(options).build(&single).ok()?),
-                });
+                n.format = Some(cached_format(name, b.draft)?);
             }
             "minimum" => n.minimum = Some(value.as_f64()?),
             "maximum" => n.maximum = Some(value.as_f64()?),
@@ -301,6 +286,60 @@ fn local_ref<'s>(
     let planned = node(target, b, false);
     b.refs.pop();
     planned
+}
+
+thread_local! {
+    /// Compiled plan patterns and format checks, shared by every schema of this thread:
+    /// apps repeat the same few across their routes, and each costs a compile (bounded, so a
+    /// stream of distinct patterns cannot grow it without limit).
+    static REGEXES: RefCell<HashMap<String, Option<Regex>>> = RefCell::new(HashMap::new());
+    static FORMATS: RefCell<HashMap<(String, bool), Option<FormatCheck>>> =
+        RefCell::new(HashMap::new());
+}
+const CACHE_LIMIT: usize = 1024;
+
+fn cached_regex(pattern: &str) -> Option<Regex> {
+    if let Some(hit) = REGEXES.with(|c| c.borrow().get(pattern).cloned()) {
+        return hit;
+    }
+    let built = jsonschema_regex::to_rust_regex(pattern)
+        .ok()
+        .and_then(|translated| {
+            regex::RegexBuilder::new(&translated)
+                .size_limit(1 << 20)
+                .dfa_size_limit(2 << 20)
+                .build()
+                .ok()
+        });
+    REGEXES.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() < CACHE_LIMIT {
+            c.insert(pattern.to_owned(), built.clone());
+        }
+    });
+    built
+}
+
+fn cached_format(name: &str, draft: Draft) -> Option<FormatCheck> {
+    let key = (name.to_owned(), matches!(draft, Draft::Draft7));
+    if let Some(hit) = FORMATS.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let single = serde_json::json!({ "format": name });
+    let options = jsonschema::options()
+        .with_draft(draft)
+        .should_validate_formats(true);
+    let built = super::formats::register(options)
+        .build(&single)
+        .ok()
+        .map(|full| FormatCheck {
+            quick: (name == "email").then_some(super::formats::is_plain_email as fn(&str) -> bool),
+            full: Arc::new(full),
+        });
+    FORMATS.with(|c| {
+        c.borrow_mut().insert(key, built.clone());
+    });
+    built
 }
 
 /// The index of `name` among `props`: length and first byte first, so most misses skip
