@@ -114,6 +114,8 @@ test('lib/jwt reads no native property at require time; factories touch the addo
     attempt('jwtAuth', () => jwt.jwtAuth({ secret: 'x'.repeat(32), algorithms: ['HS256'] }))
     attempt('jwtAuth jwksUri', () => jwt.jwtAuth({ jwksUri: 'https://issuer.example/jwks.json' }))
     attempt('jwtAuth secret function', () => jwt.jwtAuth({ secret: async () => 'x'.repeat(32), algorithms: ['HS256'] }))
+    attempt('jwtAuth issuer discovery', () => jwt.jwtAuth({ issuer: 'https://idp.example', audience: 'a', profile: 'at+jwt', dpop: 'required' }))
+    attempt('RevocationList', () => new jwt.RevocationList().close())
     console.log(JSON.stringify(out))
   `
   const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20000 })
@@ -125,5 +127,7 @@ test('lib/jwt reads no native property at require time; factories touch the addo
     jwtAuth: 'addon missing',
     'jwtAuth jwksUri': 'addon missing',
     'jwtAuth secret function': 'addon missing',
+    'jwtAuth issuer discovery': 'addon missing',
+    RevocationList: 'ok',
   })
 })

@@ -28,6 +28,13 @@ function checkSeconds(name, value) {
   }
 }
 
+// ioredis: status 'ready'; node-redis: isReady (a cluster client has only isOpen).
+function subscribed(sub) {
+  if (!sub) return false
+  if (typeof sub.status === 'string') return sub.status === 'ready'
+  return sub.isReady === true || (sub.isReady === undefined && sub.isOpen === true)
+}
+
 class RevocationList extends EventEmitter {
   /**
    * @param {object} [options] `redis` (ioredis or node-redis client, cluster or not),
@@ -69,6 +76,7 @@ class RevocationList extends EventEmitter {
     sub.on('error', down)
     sub.on('end', () => down(new Error('the Redis subscription ended')))
     sub.on('close', () => down(new Error('the Redis subscription closed')))
+    sub.on('reconnecting', () => down(new Error('the Redis subscription is reconnecting')))
     if (typeof sub.call === 'function') {
       // ioredis re-subscribes by itself after a reconnect; 'ready' follows each one.
       sub.on('message', (channel, message) => onMessage(message))
@@ -103,9 +111,7 @@ class RevocationList extends EventEmitter {
     ])
     for (let i = 0; i + 1 < jtis.length; i += 2) this.addJti(String(jtis[i]), Number(jtis[i + 1]))
     for (let i = 0; i + 1 < subs.length; i += 2) this.addSubject(String(subs[i]), Number(subs[i + 1]))
-    const subscribed =
-      this.subscriber && (this.subscriber.status === 'ready' || this.subscriber.isReady === true)
-    if (subscribed && !this.closed && !this.available) {
+    if (subscribed(this.subscriber) && !this.closed && !this.available) {
       this.available = true
       this.lastError = null
       this.emit('available')
