@@ -124,8 +124,10 @@ impl AttrPolicy {
         }
         let mut value = Cow::Borrowed(value);
         if self.listed(tag, name) {
-            let non_boolean = self.non_boolean.contains(name) || self.non_boolean.contains("*");
-            if value.is_empty() && non_boolean && !self.allowed_empty.contains(name) {
+            if value.is_empty()
+                && (self.non_boolean.contains(name) || self.non_boolean.contains("*"))
+                && !self.allowed_empty.contains(name)
+            {
                 return None;
             }
         } else {
