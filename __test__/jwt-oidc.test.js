@@ -198,3 +198,64 @@ test('examples/server.js OIDC mode: OIDC_ISSUER and OIDC_AUDIENCE take the IdPâ€
   })
   assert.strictEqual(res2.status, 401)
 })
+
+test('one fetch in flight for many waiting requests; unknown kids re-fetch at most N a minute', async (t) => {
+  const auth = jwtAuth({
+    issuer: idp.issuer,
+    audience: idp.audience,
+    profile: 'at+jwt',
+    jwksRequestsPerMinute: 3,
+  })
+  const srv = await serve(app(auth))
+  t.after(srv.close)
+  const { access_token: token } = await idp.token()
+  const meta = idp.hits('/.well-known/openid-configuration')
+  const keys = idp.hits('/jwks')
+  const results = await Promise.all(Array.from({ length: 10 }, () => get(`${srv.url}/api`, token)))
+  assert.deepStrictEqual(
+    results.map((r) => r.status),
+    Array(10).fill(200),
+  )
+  assert.strictEqual(idp.hits('/.well-known/openid-configuration') - meta, 1)
+  assert.strictEqual(idp.hits('/jwks') - keys, 1)
+  // 20 tokens naming random kids: the budget (3 a minute, discovery included) holds.
+  for (let i = 0; i < 20; i++) {
+    const header = Buffer.from(JSON.stringify({ alg: 'ES256', typ: 'at+jwt', kid: `random-${i}` })).toString(
+      'base64url',
+    )
+    assert.strictEqual((await get(`${srv.url}/api`, token.replace(/^[^.]+/, header))).status, 401)
+  }
+  const fetched = idp.hits('/.well-known/openid-configuration') - meta + idp.hits('/jwks') - keys
+  assert.ok(fetched <= 3, `${fetched} fetches`)
+})
+
+test('attack: metadata that redirects, or names an http jwks_uri off loopback, is refused', async (t) => {
+  const http = require('node:http')
+  let mode = 'redirect'
+  const evil = http.createServer((req, res) => {
+    const issuer = `http://127.0.0.1:${evil.address().port}`
+    if (mode === 'redirect') {
+      res.writeHead(302, { location: `${idp.issuer}/.well-known/openid-configuration` })
+      return res.end()
+    }
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify({ issuer, jwks_uri: 'http://keys.example.com/jwks' }))
+  })
+  await new Promise((resolve) => evil.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise((resolve) => evil.close(resolve)))
+  const issuer = `http://127.0.0.1:${evil.address().port}`
+  const w = warningsOf('RAMPART_OIDC_DISCOVERY')
+  t.after(w.stop)
+  const { access_token: token } = await idp.token()
+  const redirect = await serve(app(jwtAuth({ issuer, audience: idp.audience, jwksRequestsPerMinute: 100 })))
+  t.after(redirect.close)
+  const r1 = await get(`${redirect.url}/api`, token)
+  assert.strictEqual(r1.status, 401)
+  assert.match(r1.body.message, /could not discover/)
+  mode = 'http-jwks'
+  const plain = await serve(app(jwtAuth({ issuer, audience: idp.audience, jwksRequestsPerMinute: 100 })))
+  t.after(plain.close)
+  const r2 = await get(`${plain.url}/api`, token)
+  assert.strictEqual(r2.status, 401)
+  assert.match(r2.body.message, /jwks_uri must use https/)
+})

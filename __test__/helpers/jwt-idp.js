@@ -18,6 +18,7 @@ async function startIdp() {
   const { default: Provider } = await import('oidc-provider')
   const jose = await import('jose')
   let handler = null
+  const hits = new Map() // path -> requests served, to count fetches
   const sockets = new Set()
   let server = null
   let port = 0
@@ -60,7 +61,11 @@ async function startIdp() {
   }
 
   async function listen() {
-    server = http.createServer((req, res) => handler(req, res))
+    server = http.createServer((req, res) => {
+      const path = req.url.split('?')[0]
+      hits.set(path, (hits.get(path) || 0) + 1)
+      handler(req, res)
+    })
     server.on('connection', (s) => {
       sockets.add(s)
       s.on('close', () => sockets.delete(s))
@@ -102,6 +107,8 @@ async function startIdp() {
     },
     audience: AUDIENCE,
     jose,
+    /** How many requests reached `path` so far. */
+    hits: (path) => hits.get(path) || 0,
     token,
     /** The current signing keys (private JWKs), for tests that sign look-alike tokens. */
     keys: () => keys,
