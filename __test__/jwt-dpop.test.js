@@ -265,3 +265,28 @@ test('Redis replay store: a proof used on one instance is refused on another', a
   assert.strictEqual(keys.length, 1)
   assert.ok((await redis.ttl(keys[0])) > 0, 'the jti expires')
 })
+
+test('difference: express-oauth2-jwt-bearer accepts the same proof twice; rampart does not', async (t) => {
+  const { auth } = require('express-oauth2-jwt-bearer')
+  const peer = express()
+  peer.get(
+    '/api',
+    auth({ issuerBaseURL: idp.issuer, audience: idp.audience, dpop: { enabled: true, required: true } }),
+    (req, res) => res.json({}),
+  )
+  peer.use((err, req, res, _next) => res.status(err.status || 500).json({ message: err.message }))
+  const p = await serve(peer)
+  t.after(p.close)
+  const peerUrl = `${p.url}/api`
+  const proofForPeer = await good(peerUrl)
+  assert.strictEqual((await call(peerUrl, { dpop: proofForPeer })).status, 200)
+  assert.strictEqual(
+    (await call(peerUrl, { dpop: proofForPeer })).status,
+    200,
+    'the peer keeps no replay store',
+  )
+  const url = `${srv.url}/api`
+  const proofForRampart = await good(url)
+  assert.strictEqual((await call(url, { dpop: proofForRampart })).status, 200)
+  assert.strictEqual((await call(url, { dpop: proofForRampart })).status, 401)
+})
