@@ -290,3 +290,30 @@ test('difference: express-oauth2-jwt-bearer accepts the same proof twice; rampar
   assert.strictEqual((await call(url, { dpop: proofForRampart })).status, 200)
   assert.strictEqual((await call(url, { dpop: proofForRampart })).status, 401)
 })
+
+test('regression: a token let through by onExpired still needs its DPoP proof', async (t) => {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  const jkt = await jose.calculateJwkThumbprint(alice.publicJwk)
+  const expired = require('../lib/jwt').sign(
+    { sub: 'u', cnf: { jkt }, exp: Math.floor(Date.now() / 1000) - 10 },
+    privateKey,
+    { algorithm: 'ES256' },
+  )
+  const s = await serve(
+    app({ secret: publicKey, algorithms: ['ES256'], dpop: 'required', onExpired: () => {} }),
+  )
+  t.after(s.close)
+  const url = `${s.url}/api`
+  const none = await call(url, { tok: expired })
+  assert.strictEqual(none.status, 401)
+  assert.strictEqual(none.body.code, 'invalid_dpop_proof')
+  const mallory = await clientKey(jose)
+  assert.strictEqual(
+    (await call(url, { tok: expired, dpop: await good(url, {}, mallory, expired) })).status,
+    401,
+  )
+  assert.strictEqual(
+    (await call(url, { tok: expired, dpop: await good(url, {}, alice, expired) })).status,
+    200,
+  )
+})

@@ -196,6 +196,12 @@ function jwtAuth(options) {
       return rejected(req, res, next, err, scheme)
     }
     if (taps.jwt) tap('jwt', token, null)
+    verified(req, res, next, token, payload, scheme)
+  }
+
+  // After the signature and claims: the DPoP proof (when configured), then accept. Every
+  // path that lets a token through comes here, onExpired's included.
+  function verified(req, res, next, token, payload, scheme) {
     if (dpop !== null) {
       const proof = dpop.check(req, res, scheme, token, payload)
       if (proof !== undefined) {
@@ -278,7 +284,7 @@ function jwtAuth(options) {
         } catch (e) {
           return rejected(req, res, next, e, scheme)
         }
-        accept(req, res, next, token, payload)
+        verified(req, res, next, token, payload, scheme)
       }, next)
   }
 
