@@ -317,3 +317,15 @@ test('regression: a token let through by onExpired still needs its DPoP proof', 
     200,
   )
 })
+
+test('a replay store that cannot answer gives 503 with Retry-After, never an unchecked proof', async (t) => {
+  const broken = { use: async () => Promise.reject(new Error('connection refused')) }
+  const s = await serve(app({ ...opts(), dpopStore: broken }))
+  t.after(s.close)
+  const url = `${s.url}/api`
+  const r = await call(url, { dpop: await good(url) })
+  assert.strictEqual(r.status, 503)
+  assert.strictEqual(r.res.headers.get('retry-after'), '1')
+  assert.throws(() => jwtAuth({ ...opts(), dpopStore: {} }), /dpopStore must be/)
+  assert.throws(() => jwtAuth({ ...opts(), dpop: 'yes' }), /dpop must be/)
+})

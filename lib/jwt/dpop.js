@@ -12,6 +12,7 @@ const { algMask, toKeyObject, buildVerifyKey } = require('./keys')
 const { verifySigned } = require('./verify')
 const { UnauthorizedError, JsonWebTokenError } = require('./errors')
 const { replayStore } = require('./replay-store')
+const { HttpError } = require('../errors/http-error')
 
 const ALGS = ['ES256', 'ES384', 'ES512', 'EdDSA', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']
 const ASYMMETRIC = new Set(ALGS)
@@ -36,6 +37,16 @@ function jwkThumbprint(jwk) {
 }
 
 const replayed = () => failure('invalid_dpop_proof', 'the DPoP proof was already used (replay)')
+
+// The replay store cannot answer (Redis down): not the client's fault, so 503 and retry,
+// never an unchecked proof.
+function storeDown(cause) {
+  return new HttpError(503, 'The DPoP replay store is unavailable', {
+    code: 'dpop_store_unavailable',
+    retryAfter: 1,
+    cause,
+  })
+}
 
 function failure(code, message) {
   const err = new UnauthorizedError(code, new JsonWebTokenError(message))
@@ -228,7 +239,7 @@ function createDpop(o) {
     if (fresh === false) return replayed()
     return Promise.resolve(fresh).then(
       (ok) => (ok === true ? undefined : replayed()),
-      (err) => failure('invalid_dpop_proof', `the DPoP replay store failed: ${err && err.message}`),
+      (err) => storeDown(err),
     )
   }
 

@@ -217,7 +217,10 @@ function jwtAuth(options) {
   }
 
   function dpopFailed(req, res, next, err) {
-    if (res && typeof res.setHeader === 'function') res.setHeader('WWW-Authenticate', err.challenge)
+    if (res && typeof res.setHeader === 'function') {
+      if (err.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER))
+      else res.setHeader('WWW-Authenticate', err.challenge)
+    }
     report('auth.failed', req, `${err.code}: ${err.message}`)
     next(err)
   }
