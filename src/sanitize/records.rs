@@ -9,8 +9,8 @@
 use super::policy::Policy;
 use super::stream::TagView;
 
-/// Record kinds in `meta` (lib/sanitize/callbacks.js reads the same numbers; the
-/// differential test decodes batches both ways).
+/// Record kinds in `meta`: exported by `HtmlPolicy.recordKinds()`, and a test ties them to
+/// the numbers lib/sanitize/callbacks.js reads.
 pub const TEXT: u32 = 0;
 pub const END: u32 = 1;
 pub const START: u32 = 2;
