@@ -259,3 +259,47 @@ test('attack: metadata that redirects, or names an http jwks_uri off loopback, i
   assert.strictEqual(r2.status, 401)
   assert.match(r2.body.message, /jwks_uri must use https/)
 })
+
+test('metadata URLs: OpenID Connect appends, RFC 8414 inserts the well-known segment before the path', () => {
+  const { metadataUrls } = require('../lib/jwt/discovery')
+  assert.deepStrictEqual(metadataUrls(new URL('https://idp.example.com/realms/x')), [
+    'https://idp.example.com/realms/x/.well-known/openid-configuration',
+    'https://idp.example.com/.well-known/oauth-authorization-server/realms/x',
+  ])
+  assert.deepStrictEqual(metadataUrls(new URL('https://tenant.auth0.com/')), [
+    'https://tenant.auth0.com/.well-known/openid-configuration',
+    'https://tenant.auth0.com/.well-known/oauth-authorization-server',
+  ])
+})
+
+test('RFC 8414 fallback: no openid-configuration (404), oauth-authorization-server is read', async (t) => {
+  const http = require('node:http')
+  const as = http.createServer((req, res) => {
+    const issuer = `http://127.0.0.1:${as.address().port}/tenant`
+    if (req.url !== '/.well-known/oauth-authorization-server/tenant') {
+      res.statusCode = 404
+      return res.end('{}')
+    }
+    res.setHeader('content-type', 'application/json')
+    res.end(JSON.stringify({ issuer, jwks_uri: `${idp.issuer}/jwks` })) // the IdP's published keys
+  })
+  await new Promise((resolve) => as.listen(0, '127.0.0.1', resolve))
+  t.after(() => new Promise((resolve) => as.close(resolve)))
+  const issuer = `http://127.0.0.1:${as.address().port}/tenant`
+  const srv = await serve(app(jwtAuth({ issuer, audience: idp.audience, profile: 'at+jwt' })))
+  t.after(srv.close)
+  const { jose } = idp
+  const [jwk] = idp.keys()
+  const now = Math.floor(Date.now() / 1000)
+  const claims = { aud: idp.audience, sub: 'u', client_id: 'c', iat: now, exp: now + 60, jti: 'j' }
+  const signed = (iss) =>
+    jose
+      .importJWK(jwk, 'ES256')
+      .then((key) =>
+        new jose.SignJWT({ ...claims, iss })
+          .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: jwk.kid })
+          .sign(key),
+      )
+  assert.strictEqual((await get(`${srv.url}/api`, await signed(issuer))).status, 200)
+  assert.strictEqual((await get(`${srv.url}/api`, await signed(idp.issuer))).status, 401, 'iss pinned')
+})
