@@ -326,6 +326,19 @@ test('a replay store that cannot answer gives 503 with Retry-After, never an unc
   const r = await call(url, { dpop: await good(url) })
   assert.strictEqual(r.status, 503)
   assert.strictEqual(r.res.headers.get('retry-after'), '1')
+  const throwing = await serve(
+    app({
+      ...opts(),
+      dpopStore: {
+        use: () => {
+          throw new Error('down')
+        },
+      },
+    }),
+  )
+  t.after(throwing.close)
+  const u2 = `${throwing.url}/api`
+  assert.strictEqual((await call(u2, { dpop: await good(u2) })).status, 503)
   assert.throws(() => jwtAuth({ ...opts(), dpopStore: {} }), /dpopStore must be/)
   assert.throws(() => jwtAuth({ ...opts(), dpop: 'yes' }), /dpop must be/)
 })

@@ -234,7 +234,12 @@ function createDpop(o) {
     }
     // Last, so that only proofs that passed every other check take room in the store. A
     // proof lives at most 2 × window (iat ± window), then the jti may be forgotten.
-    const fresh = store.use(`${jkt}:${jti}`, 2 * windowSeconds)
+    let fresh
+    try {
+      fresh = store.use(`${jkt}:${jti}`, 2 * windowSeconds)
+    } catch (err) {
+      return storeDown(err)
+    }
     if (fresh === true) return undefined
     if (fresh === false) return replayed()
     return Promise.resolve(fresh).then(
