@@ -15,27 +15,32 @@ const EXACT = 9007199254740992
 // Deeper data goes native (serde stops at 128 levels; a cycle never ends here).
 const MAX_DEPTH = 100
 
-/** Whether `v` is a JSON value JSON.stringify writes unchanged (false: unsure). */
-function plain(v, d) {
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return true
-    case 'number':
-      return v > -EXACT && v < EXACT
-    case 'object': {
-      if (v === null) return true
-      if (d >= MAX_DEPTH || v.toJSON !== undefined) return false
-      if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) if (!plain(v[i], d + 1)) return false
+/**
+ * Whether `v` is a JSON value JSON.stringify writes unchanged (false: unsure), with no
+ * container nested deeper than `limit` (the root container is level 1).
+ */
+function makePlain(limit) {
+  return function plain(v, d) {
+    switch (typeof v) {
+      case 'string':
+      case 'boolean':
+        return true
+      case 'number':
+        return v > -EXACT && v < EXACT
+      case 'object': {
+        if (v === null) return true
+        if (d >= limit || v.toJSON !== undefined) return false
+        if (Array.isArray(v)) {
+          for (let i = 0; i < v.length; i++) if (!plain(v[i], d + 1)) return false
+          return true
+        }
+        if (v.constructor !== Object) return false
+        for (const k in v) if (!plain(v[k], d + 1)) return false
         return true
       }
-      if (v.constructor !== Object) return false
-      for (const k in v) if (!plain(v[k], d + 1)) return false
-      return true
+      default:
+        return false
     }
-    default:
-      return false
   }
 }
 
@@ -53,44 +58,17 @@ function cpLen(s) {
   return n
 }
 
-const isAlnum = (c) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
-const isAlpha = (c) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+// The quick `email` test of src/schema/formats.rs (is_plain_email) as one regex: a
+// dot-atom local part of common characters, letter-digit-hyphen labels, a letters-only
+// last label. Only short addresses (local part <= 64, domain <= 63, so no label can pass
+// 63) take it, which also bounds the regex's work; everything else goes native.
+const PLAIN_EMAIL =
+  /^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@(?:[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\.)+[A-Za-z]{2,}$/
 
-/**
- * The quick `email` test of src/schema/formats.rs (is_plain_email), to the character: a
- * plain address it accepts is valid for the full check; anything else goes native.
- */
+/** A plain address the full `email` check accepts (false: ask Rust). */
 function email(s) {
   const at = s.indexOf('@')
-  if (at < 1 || at > 64) return false
-  const dl = s.length - at - 1
-  if (dl < 3 || dl > 253) return false
-  if (s.charCodeAt(0) === 46 || s.charCodeAt(at - 1) === 46) return false
-  for (let i = 0; i < at; i++) {
-    const c = s.charCodeAt(i)
-    if (c === 46) {
-      if (s.charCodeAt(i + 1) === 46) return false
-    } else if (!isAlnum(c) && c !== 95 && c !== 43 && c !== 45) return false
-  }
-  let labels = 0
-  let start = at + 1
-  for (let i = at + 1; i <= s.length; i++) {
-    const c = i === s.length ? 46 : s.charCodeAt(i)
-    if (c !== 46) {
-      if (!isAlnum(c) && c !== 45) return false
-      if (c === 45 && s.charCodeAt(i - 1) === 45 && i - 1 >= start) return false
-      continue
-    }
-    const len = i - start
-    if (len === 0 || len > 63 || s.charCodeAt(start) === 45 || s.charCodeAt(i - 1) === 45) return false
-    labels++
-    if (i === s.length) {
-      if (labels < 2 || len < 2) return false
-      for (let j = start; j < i; j++) if (!isAlpha(s.charCodeAt(j))) return false
-    }
-    start = i + 1
-  }
-  return true
+  return at > 0 && at <= 64 && s.length - at <= 64 && PLAIN_EMAIL.test(s)
 }
 
 // Property names JS would find on Object.prototype (x.constructor): such schemas stay native.
@@ -99,6 +77,13 @@ const INHERITED = (name) => name === '__proto__' || name in Object.prototype
 /** Generates the statements that check `x` against node `n`; `return false` on doubt. */
 function gen(n, x, depth, ctx) {
   if (depth > MAX_DEPTH) throw new Error('too deep to emit')
+  // A container here is nested depth + 1 levels deep: past the limit, unsure.
+  if (depth >= ctx.limit)
+    return `if (typeof ${x} === 'object' && ${x} !== null) return false;\n${genAt(n, x, depth, ctx)}`
+  return genAt(n, x, depth, ctx)
+}
+
+function genAt(n, x, depth, ctx) {
   const t = n.t
   const out = []
   if (n.choices) {
@@ -203,11 +188,12 @@ function objCode(n, x, depth, ctx) {
 
 /**
  * The emitted validator for a plan description, or null when the plan cannot be emitted.
- * `checkStrings(slots, strings)` runs the native pattern/format checks in one call.
+ * `checkStrings(slots, strings)` runs the native pattern/format checks in one call; data
+ * nested deeper than `depthLimit` containers is left to Rust (unsure).
  */
-function emitValidator(description, checkStrings) {
+function emitValidator(description, checkStrings, depthLimit = MAX_DEPTH) {
   if (typeof description !== 'string') return null
-  const ctx = { consts: [], vars: 0 }
+  const ctx = { consts: [], vars: 0, limit: Math.min(depthLimit, MAX_DEPTH) }
   let body
   try {
     body = gen(JSON.parse(description), 'data', 0, ctx)
@@ -226,7 +212,7 @@ return S === null || checkStrings(K, S);
   try {
     return new Function('C', 'plain', 'cpLen', 'email', 'checkStrings', src)(
       ctx.consts,
-      plain,
+      makePlain(ctx.limit),
       cpLen,
       email,
       checkStrings,
@@ -236,4 +222,4 @@ return S === null || checkStrings(K, S);
   }
 }
 
-module.exports = { emitValidator, email, cpLen, plain }
+module.exports = { emitValidator, email, cpLen, makePlain }

@@ -7,6 +7,7 @@
 const { isUtf8 } = require('node:buffer')
 const native = require('../native')
 const { compile, normalizeOptions } = require('./compile')
+const { emitValidator } = require('./emit')
 const { ValidationError, toDetails, bodyError } = require('./errors')
 const { parseLimit, typeMatcher, charsetOf, hasBody, readBody } = require('./read')
 const { report } = require('../events')
@@ -91,7 +92,7 @@ function createParser(options) {
   const { syntax, tooDeep, invalid, unknownId, protoFlag, codeMask } = statusTable()
   // Touched here so a missing addon fails at start-up; called through `native` per request
   // so metrics({ nativeDurations }) can wrap them after this json() is made.
-  requireNative(['checkBodyById', 'scanBody', 'takeBodyErrors'])
+  requireNative(['checkBodyById', 'scanBody', 'takeBodyErrors', 'schemaPlanById', 'checkStringsById'])
   let check = null
   let mutating = false
   if (opts.schema !== undefined) {
@@ -106,6 +107,7 @@ function createParser(options) {
   }
   const schemaId = check && !mutating ? check.schemaId : -1
   const reviver = opts.reviver
+  const small = smallBodyPath(schemaId, depth, reviver)
 
   function parse(buf) {
     if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3)
@@ -125,6 +127,10 @@ function createParser(options) {
           `Unexpected token ${String.fromCharCode(c)} in JSON at position ${at}, expected an object or an array (strict mode)`,
         )
       }
+    }
+    if (small !== null && buf.length <= SMALL_BODY) {
+      const body = small(buf)
+      if (body !== undefined) return { body }
     }
     const status = schemaId !== -1 ? native.checkBodyById(schemaId, buf, depth) : native.scanBody(buf, depth)
     if (status === unknownId) throw new Error('rampart/validate: internal error: schema id not registered')
@@ -161,6 +167,44 @@ function createParser(options) {
   }
 
   return { parse, limit, inflate, matches, strictType, verify: opts.verify }
+}
+
+// Bodies up to this size may take the small-body path: JSON.parse first (its allocation is
+// bounded by a few times this size), then the JS validator emitted from the Rust plan.
+// Larger bodies are always refused by Rust before JSON.parse allocates anything.
+const SMALL_BODY = 16 * 1024
+
+/**
+ * The small-body path of json({ schema }): `(buf) => body`, or undefined to take the Rust
+ * path. It answers only for valid UTF-8 (the decoder writes U+FFFD for every bad byte, so
+ * text without one came from valid UTF-8) whose text cannot spell a prototype key or hold a
+ * `\u` escape (so no lone surrogate), that JSON.parse accepts and the emitted validator
+ * finds valid with no container deeper than `depth` and no number it is unsure of (a
+ * number beyond the double range parses as Infinity, which it refuses): the bodies the
+ * Rust check would pass. Everything else, every rejection included, goes to Rust, which
+ * decides and reports exactly as before. Null when the schema has no plan, mutates, or a
+ * reviver is set (the schema judges the text, not the reviver's output).
+ */
+function smallBodyPath(schemaId, depth, reviver) {
+  if (schemaId === -1 || reviver !== undefined) return null
+  const fast = emitValidator(
+    native.schemaPlanById(schemaId),
+    (slots, strings) => native.checkStringsById(schemaId, slots, strings),
+    depth,
+  )
+  if (fast === null) return null
+  return function small(buf) {
+    const text = buf.toString('utf8')
+    if (text.indexOf('proto') !== -1 || text.indexOf('\\u') !== -1 || text.indexOf('\ufffd') !== -1)
+      return undefined
+    let body
+    try {
+      body = JSON.parse(text)
+    } catch {
+      return undefined
+    }
+    return fast(body) ? body : undefined
+  }
 }
 
 /** Builds the body parser; throws at start-up on a wrong option. */
