@@ -375,3 +375,15 @@ test('regression: NaN and Infinity fail as values JSON cannot hold (were judged 
   assert.strictEqual(check({ n: null }), true)
   assert.strictEqual(check({ n: 1 }), true)
 })
+
+test('ValidationError captures no stack (an expected 400, not a bug) and restores Error.stackTraceLimit', () => {
+  const { ValidationError } = require('../lib/validate/errors')
+  const before = Error.stackTraceLimit
+  const err = new ValidationError([
+    { location: 'body', path: '/a', message: 'must be string', keyword: 'type' },
+  ])
+  assert.strictEqual(err.stack, 'ValidationError: Validation failed: body/a must be string')
+  assert.ok(err instanceof Error)
+  assert.strictEqual(Error.stackTraceLimit, before)
+  assert.ok(new Error('x').stack.split('\n').length > 1, 'other errors keep their stack')
+})
