@@ -205,8 +205,12 @@ class RevocationList extends EventEmitter {
     const sub = this.subscriber
     if (sub) {
       this.subscriber = null
-      if (typeof sub.disconnect === 'function' && typeof sub.call === 'function') sub.disconnect()
-      else if (sub.isOpen) await sub.quit().catch(() => {})
+      // disconnect, not quit: quit waits for a reply that a lost Redis never sends.
+      try {
+        await sub.disconnect()
+      } catch {
+        // already closed
+      }
     }
   }
 }
