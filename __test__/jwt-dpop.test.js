@@ -184,6 +184,10 @@ test('a proof outside the iat window, or no proof, is refused', async () => {
   const missing = await call(url, {})
   assert.strictEqual(missing.status, 401)
   assert.strictEqual(missing.body.code, 'invalid_dpop_proof')
+  // No credentials at all: the challenge names DPoP and its algorithms (RFC 9449 §7.1).
+  const bare = await fetch(url)
+  assert.strictEqual(bare.status, 401)
+  assert.match(bare.headers.get('www-authenticate'), /^DPoP algs="ES256 /)
 })
 
 test('dpop required refuses an unbound bearer token; allowed lets it through', async (t) => {

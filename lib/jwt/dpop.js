@@ -263,7 +263,9 @@ function createDpop(o) {
     return undefined
   }
 
-  return { required, check }
+  // The challenge of a request without credentials: DPoP only, or both schemes.
+  const challenge = required ? `DPoP algs="${ALGS_PARAM}"` : `Bearer, DPoP algs="${ALGS_PARAM}"`
+  return { required, check, challenge }
 }
 
 module.exports = { createDpop, jwkThumbprint, requestUrl, sameUrl, ALGS }

@@ -318,7 +318,12 @@ function jwtAuth(options) {
 
   function withToken(req, res, next, token, scheme) {
     if (!token) {
-      if (credentialsRequired) return fail(req, next, 'credentials_required', NO_TOKEN)
+      if (credentialsRequired) {
+        // RFC 9449 §7.1: tell the client that DPoP is accepted (or the only way in).
+        if (dpop !== null && res && typeof res.setHeader === 'function')
+          res.setHeader('WWW-Authenticate', dpop.challenge)
+        return fail(req, next, 'credentials_required', NO_TOKEN)
+      }
       return next()
     }
     if (staticEntry === null) {
