@@ -11,6 +11,7 @@ export const {
   MemoryStore,
   NotBeforeError,
   RedisStore,
+  RevocationList,
   SECOND,
   SanitizeOptionsError,
   TokenExpiredError,
