@@ -21,7 +21,8 @@ const options: SanitizeHtmlOptions = {
 }
 const clean: string = sanitizeHtmlDefault('<b>x</b>', options)
 const sanitizer: Sanitizer = createSanitizer(options)
-const out: string = sanitizer(clean) + escapeHtml('<a>') + sanitizeHtml(null) + sanitizeHtmlDefault.escapeHtml('&')
+const out: string =
+  sanitizer(clean) + escapeHtml('<a>') + sanitizeHtml(null) + sanitizeHtmlDefault.escapeHtml('&')
 const viaDefault: Sanitizer = sanitizeHtmlDefault.createSanitizer({ allowedTags: [] })
 sanitizeHtmlDefault.sanitize({ mode: 'text' })
 console.log(viaDefault('<b>x</b>'), sanitizeHtmlDefault.defaults.allowedSchemes)

@@ -40,6 +40,8 @@ const options: JsonOptions = {
 }
 export const parser = json(options)
 
-const details: ValidationDetail[] = [{ location: 'body', path: '/a', message: 'must be string', keyword: 'type' }]
+const details: ValidationDetail[] = [
+  { location: 'body', path: '/a', message: 'must be string', keyword: 'type' },
+]
 const err = new ValidationError(details)
 export const status: 400 = err.status
