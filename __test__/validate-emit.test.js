@@ -286,14 +286,20 @@ if (fs.existsSync(workloads)) {
       (t) => `${t} `,
       (t) => t.replace(',', ',"extra":[1,{"a":null}],'),
       (t) => t.replace('"name":"', '"name":"zzBADzz'),
+      () => '"a string root"',
+      () => 'null',
+      (t) => `\ufeff${t}`,
+      (t) => ` \n${t}`,
       (t) => t,
     ]
     // A schema open to extra keys, where a prototype key is not refused by the schema.
     const all = {
       ...schemas,
       open: { type: 'object', properties: { name: { type: 'string' }, n: { type: 'integer' } } },
+      // No type: a string or null root is valid for the schema, refused by strict mode.
+      loose: { properties: { name: { type: 'string' } } },
     }
-    const valid = (name) => (name === 'open' ? { name: 'x', n: 1, more: [1, 'a'] } : bodies[name].valid)
+    const valid = (name) => (name in schemas ? bodies[name].valid : { name: 'x', n: 1, more: [1, 'a'] })
     let small = 0
     for (const name of Object.keys(all)) {
       const fastParser = createParser({ schema: all[name] }).parse

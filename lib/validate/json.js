@@ -107,9 +107,13 @@ function createParser(options) {
   }
   const schemaId = check && !mutating ? check.schemaId : -1
   const reviver = opts.reviver
-  const small = smallBodyPath(schemaId, depth, reviver)
+  const small = smallBodyPath(schemaId, depth, reviver, strict)
 
   function parse(buf) {
+    if (small !== null && buf.length <= SMALL_BODY) {
+      const body = small(buf)
+      if (body !== undefined) return { body }
+    }
     if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3)
     if (buf.length === 0) {
       // body-parser makes an empty body {}; a schema then judges that {}.
@@ -127,10 +131,6 @@ function createParser(options) {
           `Unexpected token ${String.fromCharCode(c)} in JSON at position ${at}, expected an object or an array (strict mode)`,
         )
       }
-    }
-    if (small !== null && buf.length <= SMALL_BODY) {
-      const body = small(buf)
-      if (body !== undefined) return { body }
     }
     const status = schemaId !== -1 ? native.checkBodyById(schemaId, buf, depth) : native.scanBody(buf, depth)
     if (status === unknownId) throw new Error('rampart/validate: internal error: schema id not registered')
@@ -183,9 +183,10 @@ const SMALL_BODY = 16 * 1024
  * number beyond the double range parses as Infinity, which it refuses): the bodies the
  * Rust check would pass. Everything else, every rejection included, goes to Rust, which
  * decides and reports exactly as before. Null when the schema has no plan, mutates, or a
- * reviver is set (the schema judges the text, not the reviver's output).
+ * reviver is set (the schema judges the text, not the reviver's output). It runs before
+ * any other step of parse(): whatever it does not answer gets every step as before.
  */
-function smallBodyPath(schemaId, depth, reviver) {
+function smallBodyPath(schemaId, depth, reviver, strict) {
   if (schemaId === -1 || reviver !== undefined) return null
   const fast = emitValidator(
     native.schemaPlanById(schemaId),
@@ -203,6 +204,9 @@ function smallBodyPath(schemaId, depth, reviver) {
     } catch {
       return undefined
     }
+    // Strict mode takes only an object or array; the Rust path words its refusal. A BOM
+    // stays in the text and fails JSON.parse above, so it takes the Rust path too.
+    if (strict && (typeof body !== 'object' || body === null)) return undefined
     return fast(body) ? body : undefined
   }
 }
