@@ -11,10 +11,10 @@
 const test = require('node:test')
 const assert = require('node:assert/strict')
 const http = require('node:http')
-const net = require('node:net')
 const path = require('node:path')
 const { spawnSync } = require('node:child_process')
 const express = require('express')
+const { rawHead } = require('./helpers/raw-head')
 
 const LIB = path.join(__dirname, '..', 'lib')
 const rateLimit = require(path.join(LIB, 'rate-limit'))
@@ -208,25 +208,6 @@ test('dictionary mode: active by default; RAMPART_NO_DICTIONARY_MODE=1 and fastP
 })
 
 // ---- Bytes on the wire: fast path against plain setHeader ----
-
-/** Raw response head of one request (status line and header lines, in order). */
-function rawHead(port, request) {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1')
-    let data = ''
-    socket.setEncoding('latin1')
-    socket.on('data', (chunk) => {
-      data += chunk
-      const end = data.indexOf('\r\n\r\n')
-      if (end !== -1) {
-        socket.destroy()
-        resolve(data.slice(0, end))
-      }
-    })
-    socket.on('error', reject)
-    socket.write(request)
-  })
-}
 
 /** An app with `make()`'s middlewares; `plain` wraps each res.setHeader so no fast path applies. */
 async function server(make, plain) {

@@ -8,10 +8,10 @@
 const test = require('node:test')
 const assert = require('node:assert')
 const net = require('node:net')
-const express = require('express')
 const IORedis = require('ioredis')
 const { createClient, createCluster } = require('redis')
 const { serve } = require('./helpers/serve')
+const { appWith, statuses } = require('./helpers/limited-app')
 const { startCluster, missingRedis } = require('./helpers/redis-cluster')
 const rateLimit = require('../lib/rate-limit')
 const { keySlot, spreadTags } = require('../lib/rate-limit/redis/slots')
@@ -127,20 +127,6 @@ const targets = [
   },
 ]
 const skipped = (target) => (target.on === 'cluster' ? clusterSkip : singleSkip)
-
-function appWith(limiter) {
-  const app = express()
-  app.use(limiter)
-  app.get('/', (_req, res) => res.send('ok'))
-  app.use((err, _req, res, _next) => res.status(503).send(err.message))
-  return app
-}
-
-async function statuses(url, n) {
-  const out = []
-  for (let i = 0; i < n; i++) out.push((await fetch(url)).status)
-  return out
-}
 
 /** Every key under `prefix` on every primary of the target. */
 async function keysUnder(options, prefix) {

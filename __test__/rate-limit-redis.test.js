@@ -6,10 +6,10 @@
 const test = require('node:test')
 const assert = require('node:assert')
 const { serve } = require('./helpers/serve')
+const { appWith, statuses } = require('./helpers/limited-app')
 const net = require('node:net')
 const path = require('node:path')
 const { spawn } = require('node:child_process')
-const express = require('express')
 const IORedis = require('ioredis')
 const { createClient } = require('redis')
 const { RedisStore: ThirdPartyRedisStore } = require('rate-limit-redis')
@@ -45,20 +45,6 @@ test.before(async () => {
   skip = `Redis is not reachable at ${REDIS_URL}`
   console.log(`# skipping RedisStore tests: ${skip}`)
 })
-
-function appWith(limiter) {
-  const app = express()
-  app.use(limiter)
-  app.get('/', (_req, res) => res.send('ok'))
-  app.use((err, _req, res, _next) => res.status(503).send(err.message))
-  return app
-}
-
-async function statuses(url, n) {
-  const out = []
-  for (let i = 0; i < n; i++) out.push((await fetch(url)).status)
-  return out
-}
 
 // The flush test empties a whole database, so it uses one of its own (RAMPART_TEST_REDIS_DB).
 const FLUSH_DB = Number(process.env.RAMPART_TEST_REDIS_DB || 13)
