@@ -6,6 +6,9 @@
 //! syntax tree, so both languages match the same strings; every other pattern, and every
 //! `format`, stays native: JS batches those strings into one native call per validation.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use regex::Regex;
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use serde_json::{json, Map, Value};
@@ -73,7 +76,7 @@ fn describe(n: &Node, slots: &mut Vec<Slot>) -> Value {
     put("maxP", n.max_props.map(Value::from));
     put("choices", n.choices.clone().map(Value::Array));
     if let Some(re) = &n.pattern {
-        match js_pattern(re.as_str()) {
+        match cached_js_pattern(re.as_str()) {
             Some(src) => out.insert("re".into(), json!(src)),
             None => {
                 slots.push(Slot::Pattern(re.clone()));
@@ -114,6 +117,25 @@ fn describe(n: &Node, slots: &mut Vec<Slot>) -> Value {
         }
     }
     Value::Object(out)
+}
+
+thread_local! {
+    /// `js_pattern` per Rust pattern source: routes repeat their patterns (bounded).
+    static JS_PATTERNS: RefCell<HashMap<String, Option<String>>> = RefCell::new(HashMap::new());
+}
+
+fn cached_js_pattern(rust_source: &str) -> Option<String> {
+    if let Some(hit) = JS_PATTERNS.with(|c| c.borrow().get(rust_source).cloned()) {
+        return hit;
+    }
+    let js = js_pattern(rust_source);
+    JS_PATTERNS.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() < 1024 {
+            c.insert(rust_source.to_owned(), js.clone());
+        }
+    });
+    js
 }
 
 /// Most repetitions of one atom the JS form may carry (larger bounds stay native).
