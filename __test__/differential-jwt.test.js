@@ -11,6 +11,7 @@ const crypto = require('node:crypto')
 const jsonwebtoken = require('jsonwebtoken')
 
 const jwt = require('../lib/jwt')
+const { prng } = require('./helpers/prng')
 const landed = typeof jwt.verify === 'function' && typeof jwt.sign === 'function'
 const NOW = 1_800_000_000 // seconds; both libraries are given it as clockTimestamp
 const COUNT_BUDGET = 4000
@@ -27,15 +28,6 @@ const EXPLAINED = [
     'unknown crit header parameters: rejected by rampart (RFC 7515 §4.1.11); jsonwebtoken ignores crit',
   ],
 ]
-
-function prng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function keys() {
   const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })

@@ -11,6 +11,7 @@ const path = require('node:path')
 const Ajv2020 = require('ajv/dist/2020')
 const addFormats = require('ajv-formats')
 const { compile } = require('../lib/validate')
+const { prng } = require('./helpers/prng')
 
 const shared = process.env.RAMPART_SHARED_DIR || path.join(__dirname, '..', '..', 'shared')
 const dir = path.join(shared, 'conformance', 'JSON-Schema-Test-Suite', 'tests', 'draft2020-12')
@@ -72,17 +73,6 @@ const EXPLAINED = [
     'numbers beyond 2^53 or 1e308: JSON.stringify and serde_json round them differently',
   ],
 ]
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed) {
-  return () => {
-    seed |= 0
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const ATOMS = [null, true, false, 0, -1, 1.5, 2 ** 31, 'a', '', 'foo', 'é😀', [], {}, [1, 'a'], { a: 1 }]
 

@@ -11,6 +11,7 @@ const { isDeepStrictEqual } = require('node:util')
 const native = require('../lib/native')
 const { compile, ValidationError } = require('../lib/validate')
 const { createParser, statusTable, OUTCOMES } = require('../lib/validate/json')
+const { prng } = require('./helpers/prng')
 
 const DEPTH = 64
 const BOM = Buffer.from([0xef, 0xbb, 0xbf])
@@ -308,17 +309,6 @@ test('the two readers agree on the named hard cases, under every protoAction, wi
   for (const [name] of REFUSALS) assert.ok(seen.has(`refused: ${name}`), `never reached: ${name}`)
   assert.ok(seen.get('both accept') > 50)
 })
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed) {
-  return () => {
-    seed |= 0
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const NUMBERS = [
   '0',

@@ -8,12 +8,12 @@
 const test = require('node:test')
 const assert = require('node:assert')
 const crypto = require('node:crypto')
-const net = require('node:net')
 const express = require('express')
 const IORedis = require('ioredis')
 const { serve } = require('./helpers/serve')
 const { startIdp, proof, clientKey } = require('./helpers/jwt-idp')
 const { jwtAuth } = require('../lib/jwt')
+const { reachable } = require('./helpers/reachable')
 
 const ath = (token) => crypto.createHash('sha256').update(token).digest('base64url')
 const b64 = (v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url')
@@ -235,18 +235,8 @@ test('server nonces: use_dpop_nonce with a DPoP-Nonce header, then the nonce is 
   assert.strictEqual((await call(url, { dpop: await good(url, { nonce: 'made-up' }) })).status, 401)
 })
 
-function redisReachable() {
-  return new Promise((resolve) => {
-    const socket = net.connect(6379, '127.0.0.1')
-    socket.setTimeout(1000)
-    socket.once('connect', () => resolve(socket.end() && true))
-    socket.once('error', () => resolve(false))
-    socket.once('timeout', () => resolve(socket.destroy() && false))
-  })
-}
-
 test('Redis replay store: a proof used on one instance is refused on another', async (t) => {
-  if (!(await redisReachable())) {
+  if (!(await reachable())) {
     if (process.env.CI === 'true') assert.fail('Redis is not reachable at 127.0.0.1:6379 (CI=true)')
     return t.skip('no Redis at 127.0.0.1:6379')
   }

@@ -9,19 +9,11 @@ const assert = require('node:assert')
 const express = require('express')
 const { sign, verify, decode, jwtAuth } = require('../lib/jwt')
 const { serve } = require('./helpers/serve')
+const { prng } = require('./helpers/prng')
 
 const SECRET = 'one-reading-secret-'.padEnd(48, 'x')
 const NOW = 1_800_000_000
 const COUNT = 3000
-
-function prng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** The token with its character at `i` replaced by `c` (a string). */
 const swapAt = (token, i, c) => token.slice(0, i) + c + token.slice(i + 1)

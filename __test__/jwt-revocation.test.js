@@ -12,6 +12,7 @@ const express = require('express')
 const IORedis = require('ioredis')
 const { createClient } = require('redis')
 const { serve } = require('./helpers/serve')
+const { reachable } = require('./helpers/reachable')
 const jwt = require('../lib/jwt')
 const { RevocationList } = jwt
 
@@ -70,25 +71,15 @@ test('memory: revoke(jti, exp) and revokeSubject(sub, before)', async (t) => {
 })
 
 test.after(async () => {
-  if (!(await redisReachable())) return
+  if (!(await reachable())) return
   const redis = new IORedis(6379, '127.0.0.1')
   const keys = await redis.keys(`{${RUN}*`)
   if (keys.length > 0) await redis.del(...keys)
   await redis.quit()
 })
 
-function redisReachable() {
-  return new Promise((resolve) => {
-    const socket = net.connect(6379, '127.0.0.1')
-    socket.setTimeout(1000)
-    socket.once('connect', () => resolve(socket.end() && true))
-    socket.once('error', () => resolve(false))
-    socket.once('timeout', () => resolve(socket.destroy() && false))
-  })
-}
-
 async function needRedis(t) {
-  if (await redisReachable()) return true
+  if (await reachable()) return true
   if (process.env.CI === 'true') assert.fail('Redis is not reachable at 127.0.0.1:6379 (CI=true)')
   t.skip('no Redis at 127.0.0.1:6379')
   return false

@@ -7,7 +7,6 @@
 // No redis-server → the cluster tests skip with one line; under CI=true they fail.
 const test = require('node:test')
 const assert = require('node:assert')
-const net = require('node:net')
 const IORedis = require('ioredis')
 const { createClient, createCluster } = require('redis')
 const { serve } = require('./helpers/serve')
@@ -15,6 +14,7 @@ const { appWith, statuses } = require('./helpers/limited-app')
 const { startCluster, missingRedis } = require('./helpers/redis-cluster')
 const rateLimit = require('../lib/rate-limit')
 const { keySlot, spreadTags } = require('../lib/rate-limit/redis/slots')
+const { reachable } = require('./helpers/reachable')
 
 const { RedisStore } = rateLimit
 const CI = process.env.CI === 'true'
@@ -23,16 +23,6 @@ const { hostname: REDIS_HOST, port: REDIS_PORT_TEXT } = new URL(REDIS_URL)
 const REDIS_PORT = Number(REDIS_PORT_TEXT || 6379)
 const RUN = `rampart-ct:${process.pid}:${Date.now()}:`
 const silent = { warn() {}, error() {} }
-
-function reachable(port, host) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, host)
-    socket.setTimeout(1000)
-    socket.once('connect', () => (socket.end(), resolve(true)))
-    socket.once('error', () => resolve(false))
-    socket.once('timeout', () => (socket.destroy(), resolve(false)))
-  })
-}
 
 let cluster = null
 let clusterSkip = false

@@ -14,6 +14,7 @@ const IORedis = require('ioredis')
 const { createClient } = require('redis')
 const { RedisStore: ThirdPartyRedisStore } = require('rate-limit-redis')
 const rateLimit = require('../lib/rate-limit')
+const { reachable } = require('./helpers/reachable')
 
 const { RedisStore } = rateLimit
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379'
@@ -22,25 +23,9 @@ const REDIS_PORT = Number(REDIS_PORT_TEXT || 6379)
 const RUN = `rampart-test:${process.pid}:${Date.now()}:`
 const silent = { warn() {}, error() {} }
 
-function redisReachable() {
-  return new Promise((resolve) => {
-    const socket = net.connect(REDIS_PORT, REDIS_HOST)
-    socket.setTimeout(1000)
-    socket.once('connect', () => {
-      socket.end()
-      resolve(true)
-    })
-    socket.once('error', () => resolve(false))
-    socket.once('timeout', () => {
-      socket.destroy()
-      resolve(false)
-    })
-  })
-}
-
 let skip = false
 test.before(async () => {
-  if (await redisReachable()) return
+  if (await reachable(REDIS_PORT, REDIS_HOST)) return
   if (process.env.CI === 'true') throw new Error(`CI=true but Redis is not reachable at ${REDIS_URL}`)
   skip = `Redis is not reachable at ${REDIS_URL}`
   console.log(`# skipping RedisStore tests: ${skip}`)
