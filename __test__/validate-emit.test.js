@@ -162,6 +162,18 @@ function mutate(value, rand, depth) {
     if (rand() < 0.15) out[rand() < 0.5 ? 'extra' : 'tags'] = hazards(rand)
     // Serialised as something else, though it looks like a plain object.
     if (rand() < 0.05) Object.setPrototypeOf(out, Object.defineProperty({}, 'toJSON', { value: () => 1 }))
+    // Properties JSON.stringify leaves out, though reading them finds them: inherited from
+    // a prototype that is not Object.prototype, or own but not enumerable.
+    if (rand() < 0.05) return Object.create(value)
+    if (rand() < 0.05) {
+      const keys = Object.keys(out)
+      if (keys.length) {
+        const key = keys[Math.floor(rand() * keys.length)]
+        const held = out[key]
+        delete out[key]
+        Object.defineProperty(out, key, { value: held, enumerable: false })
+      }
+    }
     return out
   }
   return rand() < 0.5 ? value : hazards(rand)

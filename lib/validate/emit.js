@@ -34,7 +34,7 @@ function makePlain(limit) {
           for (let i = 0; i < v.length; i++) if (!plain(v[i], d + 1)) return false
           return true
         }
-        if (v.constructor !== Object) return false
+        if (v.__proto__ !== Object.prototype) return false // an own __proto__ key only makes it unsure
         for (const k in v) if (!plain(v[k], d + 1)) return false
         return true
       }
@@ -154,13 +154,21 @@ function arrCode(n, x, depth, ctx) {
 }
 
 function objCode(n, x, depth, ctx) {
-  const out = [`if (${x}.constructor !== Object || ${x}.toJSON !== undefined) return false;`]
+  // Only plain objects: a property inherited from another prototype reads as present here
+  // but JSON.stringify leaves it out. `__proto__` is read, not Object.getPrototypeOf (10 ns
+  // more per object); an own `__proto__` key (JSON.parse makes one) only makes it unsure.
+  const out = [`if (${x}.__proto__ !== OBJECT || ${x}.toJSON !== undefined) return false;`]
   const props = n.props || []
+  // Declared properties found by reading them must all be own enumerable keys (the ones
+  // JSON.stringify writes): the key loop counts the declared keys it meets, and any
+  // mismatch (a non-enumerable property, or a declared key holding undefined) is unsure.
+  const found = `f${ctx.vars++}`
+  if (props.length) out.push(`let ${found} = 0;`)
   for (const [name, sub, required] of props) {
     if (INHERITED(name)) throw new Error('inherited property name')
     const y = `v${ctx.vars++}`
     out.push(
-      `{ const ${y} = ${x}[${JSON.stringify(name)}]; if (${y} === undefined) { ${required ? 'return false;' : ''} } else {\n${gen(sub, y, depth + 1, ctx)}\n} }`,
+      `{ const ${y} = ${x}[${JSON.stringify(name)}]; if (${y} === undefined) { ${required ? 'return false;' : ''} } else { ${found}++;\n${gen(sub, y, depth + 1, ctx)}\n} }`,
     )
   }
   // Every key: undeclared ones meet additionalProperties, and every value must be JSON.
@@ -176,11 +184,14 @@ function objCode(n, x, depth, ctx) {
     extra = `const ${y} = ${x}[${k}]; if (${y} === undefined) return false;\n${gen(n.add, y, depth + 1, ctx)}`
   else extra = `if (!plain(${x}[${k}], ${depth + 1})) return false;`
   const seen = count ? `if (${x}[${k}] === undefined) return false; ${c}++;` : ''
+  const listed = `l${ctx.vars++}`
   const loop = props.length
-    ? `switch (${k}) { ${props.map(([name]) => `case ${JSON.stringify(name)}:`).join(' ')} ${seen} break; default: {\n${count ? `${c}++;` : ''}${extra}\n} }`
+    ? `switch (${k}) { ${props.map(([name]) => `case ${JSON.stringify(name)}:`).join(' ')} ${seen} ${listed}++; break; default: {\n${count ? `${c}++;` : ''}${extra}\n} }`
     : `${seen || (count ? `${c}++;` : '')}${extra}`
   if (count) out.push(`let ${c} = 0;`)
+  if (props.length) out.push(`let ${listed} = 0;`)
   out.push(`for (const ${k} in ${x}) {\n${loop}\n}`)
+  if (props.length) out.push(`if (${listed} !== ${found}) return false;`)
   if (n.minP !== undefined) out.push(`if (${c} < ${n.minP}) return false;`)
   if (n.maxP !== undefined) out.push(`if (${c} > ${n.maxP}) return false;`)
   return out.join('\n')
@@ -202,6 +213,7 @@ function emitValidator(description, checkStrings, depthLimit = MAX_DEPTH) {
   }
   const regexes = ctx.consts.map((_, i) => `const r${i} = C[${i}];`).join('\n')
   const src = `${regexes}
+const OBJECT = Object.prototype;
 return function emitted(data) {
 let S = null, K = null;
 ${body}
