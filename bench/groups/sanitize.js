@@ -58,7 +58,7 @@ module.exports = {
     })
     const oursCb = callbackOptions()
     const peerCb = callbackOptions()
-    for (const size of ['small', 'medium']) {
+    for (const size of ['small', 'medium', 'large']) {
       const input = html[size]
       const fns = { rampart: () => sanitizeHtml(input, oursCb), 'sanitize-html': () => peer(input, peerCb) }
       for (const [name, fn] of Object.entries(fns)) check(name, fn())
