@@ -88,14 +88,17 @@ function makeSinon() {
  */
 function hookRequire(file) {
   const sinon = makeSinon()
+  // The suite's module is known by its real path (../shared may be a link).
+  const real = fs.realpathSync(file)
+  const isSuite = (parent) => parent && (parent.filename === real || parent.filename === file)
   const resolve = Module._resolveFilename
   const load = Module._load
   Module._resolveFilename = function (request, parent, ...rest) {
-    if (request === '../index.js' && parent && parent.filename === file) return rampartSanitize
+    if (request === '../index.js' && isSuite(parent)) return rampartSanitize
     return resolve.call(this, request, parent, ...rest)
   }
   Module._load = function (request, parent, ...rest) {
-    if (request === 'sinon' && parent && parent.filename === file) return sinon
+    if (request === 'sinon' && isSuite(parent)) return sinon
     return load.call(this, request, parent, ...rest)
   }
   return () => {
