@@ -10,6 +10,7 @@ const path = require('node:path')
 const { compile, compileWith } = require('../lib/validate/compile')
 const { emitValidator, email } = require('../lib/validate/emit')
 const native = require('../lib/native')
+const { prng } = require('./helpers/prng')
 
 const shared = process.env.RAMPART_SHARED_DIR || path.join(__dirname, '..', '..', 'shared')
 const suite = path.join(shared, 'conformance', 'JSON-Schema-Test-Suite', 'tests')
@@ -19,16 +20,6 @@ const workloads = path.join(shared, 'workloads', 'validation.json')
 function emittedOf(validate) {
   const id = validate.schemaId
   return emitValidator(native.schemaPlanById(id), (k, s) => native.checkStringsById(id, k, s))
-}
-
-function prng(seed) {
-  return () => {
-    seed |= 0
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 function skipOrFail(what, where) {
