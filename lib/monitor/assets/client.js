@@ -3,15 +3,8 @@
 // and reasons are attacker-chosen text, so nothing here ever parses them as HTML).
 'use strict'
 ;(function () {
-  // The server's list (hello.types) replaces this one: new event types show without a page change.
-  let TYPES = [
-    'auth.failed',
-    'auth.forbidden',
-    'validation.failed',
-    'ratelimit.exceeded',
-    'cors.rejected',
-    'body.rejected',
-  ]
+  // The event types come from the server's hello (lib/events.js keeps the one list).
+  let TYPES = []
   const COLORS = {
     'auth.failed': '#ff6b6b',
     'auth.forbidden': '#f0a35e',
