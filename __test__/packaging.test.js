@@ -15,6 +15,11 @@ const root = path.join(__dirname, '..')
 test('every napi target has its platform package under npm/, at the main version', () => {
   assert.deepStrictEqual(problems(), [])
   assert.deepStrictEqual(
+    pkg.optionalDependencies,
+    Object.fromEntries(platforms().map((p) => [p.pkg, pkg.version])),
+    'the main package lists every platform package in optionalDependencies',
+  )
+  assert.deepStrictEqual(
     platforms().map((p) => p.pkg),
     [
       'rampart-linux-x64-gnu',

@@ -5,15 +5,16 @@
 // these same commands.
 //
 //   node scripts/release.js sync [VERSION]   write npm/<platform>/package.json for every target,
-//                                            and VERSION (default: package.json's) into
-//                                            package.json, Cargo.toml and every platform package
+//                                            the main package's optionalDependencies and their
+//                                            package-lock.json entries, and VERSION (default:
+//                                            package.json's) into package.json, Cargo.toml and
+//                                            every platform package
 //   node scripts/release.js check            exit 1 when anything is out of step
 //   node scripts/release.js artifacts DIR    move every rampart.<platform>.node found under DIR
 //                                            into its npm/<platform>/ folder
 //   node scripts/release.js pack OUT [--platform NAME --binary FILE]
-//                                            pack the main package (with optionalDependencies
-//                                            on every platform package, at its version) and
-//                                            every platform package that holds its binary
+//                                            pack the main package and every platform
+//                                            package that holds its binary
 'use strict'
 const { execFileSync } = require('node:child_process')
 const fs = require('node:fs')
@@ -55,6 +56,38 @@ function platformManifest(main, { target, name, pkg }) {
   return manifest
 }
 
+/** The main package's optionalDependencies: every platform package, at the main version. */
+function optionalDependencies(main) {
+  return Object.fromEntries(platforms(main).map((p) => [p.pkg, main.version]))
+}
+
+/**
+ * package-lock.json entries for the platform packages, as npm writes them (keys in its order).
+ * With them `npm ci` accepts the lock before the packages are published: it skips the ones for
+ * other platforms by os/cpu/libc, and an optional one it cannot fetch.
+ */
+function lockEntries(main) {
+  return Object.fromEntries(
+    platforms(main).map((p) => {
+      const { version, cpu, libc, os } = platformManifest(main, p)
+      const entry = { version, cpu, ...(libc ? { libc } : {}), optional: true, os }
+      return [`node_modules/${p.pkg}`, entry]
+    }),
+  )
+}
+
+function writeLockEntries(main) {
+  const file = path.join(root, 'package-lock.json')
+  const lock = readJson(file)
+  Object.assign(lock.packages, lockEntries(main))
+  writeJson(file, lock)
+  // npm puts the root entry's fields and the packages in its own order.
+  execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
+    cwd: root,
+    stdio: 'inherit',
+  })
+}
+
 function sync(version) {
   const mainFile = path.join(root, 'package.json')
   const main = readJson(mainFile)
@@ -69,6 +102,9 @@ function sync(version) {
     // Cargo.lock carries the crate's own version too; cargo rewrites it on the next build.
     execFileSync('cargo', ['update', '--workspace', '--offline'], { cwd: root, stdio: 'inherit' })
   }
+  main.optionalDependencies = optionalDependencies(main)
+  writeJson(mainFile, main)
+  writeLockEntries(main)
   for (const p of platforms(main)) {
     fs.mkdirSync(p.dir, { recursive: true })
     writeJson(path.join(p.dir, 'package.json'), platformManifest(main, p))
@@ -98,6 +134,12 @@ function problems() {
     if (JSON.stringify(have) !== JSON.stringify(want))
       found.push(`npm/${p.name}/package.json differs from what \`release.js sync\` writes`)
   }
+  if (JSON.stringify(main.optionalDependencies) !== JSON.stringify(optionalDependencies(main)))
+    found.push('package.json optionalDependencies differ from what `release.js sync` writes')
+  const lock = readJson(path.join(root, 'package-lock.json'))
+  for (const [key, entry] of Object.entries(lockEntries(main)))
+    if (JSON.stringify(lock.packages[key]) !== JSON.stringify(entry))
+      found.push(`package-lock.json ${key} differs from what \`release.js sync\` writes`)
   const names = new Set(expected.map((p) => p.name))
   for (const dir of fs.readdirSync(npmDir))
     if (!names.has(dir)) found.push(`npm/${dir} is not in package.json's napi.targets`)
@@ -134,10 +176,9 @@ function npmPack(dir, out) {
 }
 
 /**
- * Packs the release into `out`: the main package, its package.json given the
- * optionalDependencies (they are added here, not in the repository, because npm ci refuses a
- * lockfile that cannot resolve unpublished packages), and each platform package whose binary
- * is present, or the one named by `--platform` with `--binary` (the consumer test's case).
+ * Packs the release into `out`: the main package (without its `prepare` script: a registry
+ * install never builds), and each platform package whose binary is present, or the one named
+ * by `--platform` with `--binary` (the consumer test's case).
  */
 function pack(out, { platform, binary } = {}) {
   out = path.resolve(out)
@@ -150,7 +191,6 @@ function pack(out, { platform, binary } = {}) {
     execFileSync('tar', ['-xzf', plain.file, '-C', stage])
     const staged = path.join(stage, 'package')
     const manifest = readJson(path.join(staged, 'package.json'))
-    manifest.optionalDependencies = Object.fromEntries(platforms(main).map((p) => [p.pkg, main.version]))
     delete manifest.scripts.prepare // a registry install never builds
     writeJson(path.join(staged, 'package.json'), manifest)
     const packed = { main: npmPack(staged, out), platforms: [] }
