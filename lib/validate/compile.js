@@ -5,7 +5,7 @@
 
 const native = require('../native')
 const { createMutator, pointerTo } = require('./mutate')
-const { emitValidator } = require('./emit')
+const { emitValidator, emitExplainer } = require('./emit')
 
 const KNOWN = new Set([
   'allErrors',
@@ -156,7 +156,11 @@ function compile(schema, options) {
 function emitter(id) {
   const planById = native.schemaPlanById
   const checkStrings = native.checkStringsById
-  return () => emitValidator(planById(id), (slots, strings) => checkStrings(id, slots, strings))
+  const check = (slots, strings) => checkStrings(id, slots, strings)
+  return {
+    fast: () => emitValidator(planById(id), check),
+    explain: () => emitExplainer(planById(id), check),
+  }
 }
 
 /** compile(), with the emitted JS validator on or off (`emit`: the bench compares both). */
@@ -167,13 +171,25 @@ function compileWith(schema, options, emit) {
   const mutate = createMutator(schema, opts, opts.schemas, hooksFor(schema, opts))
   const emitNow = emit ? emitter(id) : null
   let fast = emit ? undefined : null
+  // The explain function (emit.js), made on the first failure: ajv's errors built in JS
+  // from Rust's templates when it finds exactly one (then Rust would report that one,
+  // first-error or allErrors alike); null or several errors leave the data to Rust.
+  let explain
 
   function validate(data) {
     if (mutate !== null) data = mutate(data)
-    if (fast === undefined) fast = emitNow()
-    if (fast !== null && fast(data)) {
-      validate.errors = null
-      return true
+    if (fast === undefined) fast = emitNow.fast()
+    if (fast !== null) {
+      if (fast(data)) {
+        validate.errors = null
+        return true
+      }
+      if (explain === undefined) explain = emitNow.explain()
+      const errors = explain === null ? null : explain(data)
+      if (errors !== null && errors.length === 1) {
+        validate.errors = errors
+        return false
+      }
     }
     let text
     try {
@@ -218,7 +234,7 @@ function compileWith(schema, options, emit) {
   // Whether the emitted JS validator exists (emitting it now if not yet done).
   Object.defineProperty(validate, 'emitted', {
     get: () => {
-      if (fast === undefined) fast = emitNow()
+      if (fast === undefined) fast = emitNow.fast()
       return fast !== null
     },
   })

@@ -234,4 +234,207 @@ return S === null || checkStrings(K, S);
   }
 }
 
-module.exports = { emitValidator, email, cpLen, makePlain }
+// ---------------------------------------------------------------------------------------
+// The explain function: run after the emitted validator said "ask Rust", it evaluates every
+// check of the plan and collects ajv's errors, copied from the templates Rust rendered for
+// each keyword (the description's `e`: `[schemaPath, params, message]`, made by the same
+// functions as Rust's own errors). It returns null whenever it is unsure of anything (a
+// value JSON would write differently, a lone surrogate, a key that is not an own data
+// property…): then Rust decides, as before. compile() and json() use its errors only when
+// there is exactly one, which Rust reports whatever its evaluation order and whether it
+// stops at the first error or collects all of them.
+
+// A UTF-16 code unit of a surrogate pair with no partner: Rust judges such a string as
+// another string (U+FFFD in its place), so any check it fails is left to Rust.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/** `name` as a JSON Pointer segment (as Rust writes instancePath). */
+function pointerSegment(name) {
+  return name.indexOf('~') === -1 && name.indexOf('/') === -1
+    ? name
+    : name.replace(/~/g, '~0').replace(/\//g, '~1')
+}
+
+/** A JS expression for an instance path: literal parts (strings) and code parts ({ code }). */
+function pathCode(parts) {
+  const out = []
+  let lit = ''
+  for (const part of parts) {
+    if (typeof part === 'string') lit += part
+    else {
+      if (lit) out.push(JSON.stringify(lit))
+      lit = ''
+      out.push(part.code)
+    }
+  }
+  if (lit || out.length === 0) out.push(JSON.stringify(lit))
+  return out.join(' + ')
+}
+
+/** The statement pushing `keyword`'s error (from the node's templates), or giving up. */
+function pushCode(n, keyword, path, extra) {
+  let t = n.e && n.e[keyword]
+  if (keyword === 'required' && t) t = t[extra]
+  if (!Array.isArray(t) || typeof t[0] !== 'string' || typeof t[2] !== 'string') return 'return null;'
+  let params = JSON.stringify(t[1])
+  if (keyword === 'additionalProperties') {
+    // The template names the params key that holds the property's name.
+    if (typeof t[3] !== 'string' || extra === undefined) return 'return null;'
+    params = `{ const o = ${params}; o[${JSON.stringify(t[3])}] = ${extra}; return o; }`
+    params = `(() => ${params})()`
+  }
+  return `E.push({ instancePath: ${pathCode(path)}, schemaPath: ${JSON.stringify(t[0])}, keyword: ${JSON.stringify(keyword)}, params: ${params}, message: ${JSON.stringify(t[2])} });`
+}
+
+/** Statements collecting the errors of `x` (a value plain() accepted) against node `n`. */
+function genExplain(n, x, path, depth, ctx) {
+  if (depth > MAX_DEPTH) throw new Error('too deep to emit')
+  const t = n.t
+  if (t === 0) return pushCode(n, 'false schema', path)
+  const out = []
+  if (n.choices) {
+    const keyword = n.e && n.e.const ? 'const' : 'enum'
+    const test = n.choices.map((c) => `${x} === ${JSON.stringify(c)}`).join(' || ') || 'false'
+    out.push(
+      `if (!(${test})) { if (typeof ${x} === 'string' && LONE.test(${x})) return null; ${pushCode(n, keyword, path)} }`,
+    )
+  }
+  const typed = t !== ANY
+  const typeErr = typed ? pushCode(n, 'type', path) : ''
+  const check = (bit) => (typed && !(t & bit) ? typeErr : '')
+  // Dispatch on what the value is: keywords for its type apply whether or not `type` allows it.
+  const str = [check(TYPES.STR), explainStr(n, x, path, ctx)].join('\n')
+  let num = ''
+  if (typed) {
+    if (t & TYPES.NUM) num = ''
+    else if (t & TYPES.INT) num = `if (!Number.isInteger(${x})) {${typeErr}}`
+    else num = typeErr
+  }
+  num = [num, explainNum(n, x, path)].join('\n')
+  const arr = [check(TYPES.ARR), explainArr(n, x, path, depth, ctx)].join('\n')
+  const obj = [check(TYPES.OBJ), explainObj(n, x, path, depth, ctx)].join('\n')
+  out.push(`if (typeof ${x} === 'string') {${str}}
+else if (typeof ${x} === 'number') {${num}}
+else if (typeof ${x} === 'boolean') {${check(TYPES.BOOL)}}
+else if (${x} === null) {${check(TYPES.NULL)}}
+else if (Array.isArray(${x})) {${arr}}
+else {${obj}}`)
+  return out.join('\n')
+}
+
+function explainNum(n, x, path) {
+  const out = []
+  if (n.min !== undefined) out.push(`if (${x} < ${n.min}) {${pushCode(n, 'minimum', path)}}`)
+  if (n.max !== undefined) out.push(`if (${x} > ${n.max}) {${pushCode(n, 'maximum', path)}}`)
+  if (n.xmin !== undefined) out.push(`if (${x} <= ${n.xmin}) {${pushCode(n, 'exclusiveMinimum', path)}}`)
+  if (n.xmax !== undefined) out.push(`if (${x} >= ${n.xmax}) {${pushCode(n, 'exclusiveMaximum', path)}}`)
+  return out.join('\n')
+}
+
+function explainStr(n, x, path, ctx) {
+  const out = []
+  if (n.minL !== undefined) out.push(`if (cpLen(${x}) < ${n.minL}) {${pushCode(n, 'minLength', path)}}`)
+  if (n.maxL !== undefined) out.push(`if (cpLen(${x}) > ${n.maxL}) {${pushCode(n, 'maxLength', path)}}`)
+  // A string failing a check Rust would run on other text (a lone surrogate) is unsure.
+  const fail = (keyword) => `if (LONE.test(${x})) return null; ${pushCode(n, keyword, path)}`
+  if (n.re !== undefined) {
+    ctx.consts.push(new RegExp(n.re, 'u'))
+    out.push(`if (!r${ctx.consts.length - 1}.test(${x})) {${fail('pattern')}}`)
+  }
+  const native = (slot, keyword) =>
+    `if (LONE.test(${x})) return null; if (!checkStrings([${slot}], [${x}])) {${pushCode(n, keyword, path)}}`
+  if (n.reSlot !== undefined) out.push(native(n.reSlot, 'pattern'))
+  if (n.fmtSlot !== undefined) {
+    out.push(n.email ? `if (!email(${x})) {${native(n.fmtSlot, 'format')}}` : native(n.fmtSlot, 'format'))
+  }
+  return out.join('\n')
+}
+
+function explainArr(n, x, path, depth, ctx) {
+  const out = []
+  if (n.minI !== undefined) out.push(`if (${x}.length < ${n.minI}) {${pushCode(n, 'minItems', path)}}`)
+  if (n.maxI !== undefined) out.push(`if (${x}.length > ${n.maxI}) {${pushCode(n, 'maxItems', path)}}`)
+  if (n.items) {
+    const i = `i${ctx.vars++}`
+    const y = `v${ctx.vars++}`
+    const item = genExplain(n.items, y, [...path, '/', { code: i }], depth + 1, ctx)
+    out.push(`for (let ${i} = 0; ${i} < ${x}.length; ${i}++) { const ${y} = ${x}[${i}];\n${item}\n}`)
+  }
+  return out.join('\n')
+}
+
+function explainObj(n, x, path, depth, ctx) {
+  const out = []
+  const props = n.props || []
+  const found = `f${ctx.vars++}`
+  const listed = `l${ctx.vars++}`
+  const count = `c${ctx.vars++}`
+  out.push(`let ${found} = 0, ${listed} = 0, ${count} = 0;`)
+  for (const [name, sub, required] of props) {
+    if (INHERITED(name)) throw new Error('inherited property name')
+    const y = `v${ctx.vars++}`
+    const missing = required ? pushCode(n, 'required', path, name) : ''
+    out.push(
+      `{ const ${y} = ${x}[${JSON.stringify(name)}]; if (${y} === undefined) {${missing}} else { ${found}++;\n${genExplain(sub, y, [...path, `/${pointerSegment(name)}`], depth + 1, ctx)}\n} }`,
+    )
+  }
+  const k = `k${ctx.vars++}`
+  const y = `v${ctx.vars++}`
+  const keyPath = [...path, '/', { code: `seg(${k})` }]
+  let extra = ''
+  if (n.add === false) {
+    extra = `if (LONE.test(${k})) return null; ${pushCode(n, 'additionalProperties', path, k)}`
+  } else if (n.add !== undefined) {
+    extra = `if (LONE.test(${k})) return null; const ${y} = ${x}[${k}];\n${genExplain(n.add, y, keyPath, depth + 1, ctx)}`
+  }
+  const cases = props.map(([name]) => `case ${JSON.stringify(name)}:`).join(' ')
+  const loop = props.length
+    ? `switch (${k}) { ${cases} ${listed}++; break; default: {\n${extra}\n} }`
+    : extra
+  out.push(`for (const ${k} in ${x}) {\n${count}++;\n${loop}\n}`)
+  // A declared property read but not listed as an own enumerable key: unsure.
+  out.push(`if (${listed} !== ${found}) return null;`)
+  if (n.minP !== undefined) out.push(`if (${count} < ${n.minP}) {${pushCode(n, 'minProperties', path)}}`)
+  if (n.maxP !== undefined) out.push(`if (${count} > ${n.maxP}) {${pushCode(n, 'maxProperties', path)}}`)
+  return out.join('\n')
+}
+
+/**
+ * The explain function for a plan description: `(data) => errors` (ajv-shaped, every
+ * failing check of the plan) or null when unsure; null itself when the plan cannot be
+ * emitted. `checkStrings(slots, strings)` runs native pattern/format checks (here one
+ * string per call, to find which fails); data nested deeper than `depthLimit` is unsure.
+ */
+function emitExplainer(description, checkStrings, depthLimit = MAX_DEPTH) {
+  if (typeof description !== 'string') return null
+  const ctx = { consts: [], vars: 0, limit: Math.min(depthLimit, MAX_DEPTH) }
+  let body
+  try {
+    body = genExplain(JSON.parse(description), 'data', [], 0, ctx)
+  } catch {
+    return null
+  }
+  const regexes = ctx.consts.map((_, i) => `const r${i} = C[${i}];`).join('\n')
+  const src = `${regexes}
+return function explain(data) {
+if (!plain(data, 0)) return null;
+const E = [];
+${body}
+return E;
+}`
+  try {
+    return new Function('C', 'plain', 'cpLen', 'email', 'checkStrings', 'LONE', 'seg', src)(
+      ctx.consts,
+      makePlain(ctx.limit),
+      cpLen,
+      email,
+      checkStrings,
+      LONE_SURROGATE,
+      pointerSegment,
+    )
+  } catch {
+    return null
+  }
+}
+
+module.exports = { emitValidator, emitExplainer, email, cpLen, makePlain, pointerSegment }

@@ -7,7 +7,7 @@
 const { isUtf8 } = require('node:buffer')
 const native = require('../native')
 const { compile, normalizeOptions } = require('./compile')
-const { emitValidator } = require('./emit')
+const { emitValidator, emitExplainer } = require('./emit')
 const { ValidationError, toDetails, bodyError } = require('./errors')
 const { parseLimit, typeMatcher, charsetOf, hasBody, readBody } = require('./read')
 const { report } = require('../events')
@@ -111,8 +111,8 @@ function createParser(options) {
 
   function parse(buf) {
     if (small !== null && buf.length <= SMALL_BODY) {
-      const body = small(buf)
-      if (body !== undefined) return { body }
+      const out = small(buf)
+      if (out !== undefined) return out
     }
     if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3)
     if (buf.length === 0) {
@@ -175,25 +175,26 @@ function createParser(options) {
 const SMALL_BODY = 16 * 1024
 
 /**
- * The small-body path of json({ schema }): `(buf) => body`, or undefined to take the Rust
- * path. It answers only for valid UTF-8 (the decoder writes U+FFFD for every bad byte, so
+ * The small-body path of json({ schema }): `(buf) => { body }` or a ValidationError, or
+ * undefined to take the Rust path. It answers only for valid UTF-8 (the decoder writes U+FFFD for every bad byte, so
  * text without one came from valid UTF-8) whose text cannot spell a prototype key or hold a
  * `\u` escape (so no lone surrogate), that JSON.parse accepts and the emitted validator
  * finds valid with no container deeper than `depth` and no number it is unsure of (a
  * number beyond the double range parses as Infinity, which it refuses): the bodies the
- * Rust check would pass. Everything else, every rejection included, goes to Rust, which
- * decides and reports exactly as before. Null when the schema has no plan, mutates, or a
+ * Rust check would pass. Of those same bodies, one the explain function finds exactly one
+ * error in is refused here with that error (built from Rust's templates). Everything else
+ * goes to Rust, which decides and reports exactly as before. Null when the schema has no plan, mutates, or a
  * reviver is set (the schema judges the text, not the reviver's output). It runs before
  * any other step of parse(): whatever it does not answer gets every step as before.
  */
 function smallBodyPath(schemaId, depth, reviver, strict) {
   if (schemaId === -1 || reviver !== undefined) return null
-  const fast = emitValidator(
-    native.schemaPlanById(schemaId),
-    (slots, strings) => native.checkStringsById(schemaId, slots, strings),
-    depth,
-  )
+  const check = (slots, strings) => native.checkStringsById(schemaId, slots, strings)
+  const fast = emitValidator(native.schemaPlanById(schemaId), check, depth)
   if (fast === null) return null
+  // Made on the first rejected body (emit.js): one error it is sure of is the error the
+  // Rust path would report (json() collects all errors, and there is only that one).
+  let explain
   return function small(buf) {
     const text = buf.toString('utf8')
     if (text.indexOf('proto') !== -1 || text.indexOf('\\u') !== -1 || text.indexOf('\ufffd') !== -1)
@@ -207,7 +208,12 @@ function smallBodyPath(schemaId, depth, reviver, strict) {
     // Strict mode takes only an object or array; the Rust path words its refusal. A BOM
     // stays in the text and fails JSON.parse above, so it takes the Rust path too.
     if (strict && (typeof body !== 'object' || body === null)) return undefined
-    return fast(body) ? body : undefined
+    if (fast(body)) return { body }
+    if (explain === undefined) explain = emitExplainer(native.schemaPlanById(schemaId), check, depth)
+    const errors = explain === null ? null : explain(body)
+    return errors !== null && errors.length === 1
+      ? new ValidationError(toDetails('body', errors))
+      : undefined
   }
 }
 

@@ -107,6 +107,14 @@ fn describe(n: &Node, slots: &mut Vec<Slot>) -> Value {
             .collect();
         out.insert("props".into(), Value::Array(props));
     }
+    if !n.errors.is_empty() {
+        let templates: Map<String, Value> = n
+            .errors
+            .iter()
+            .map(|(k, t)| ((*k).to_owned(), t.clone()))
+            .collect();
+        out.insert("e".into(), Value::Object(templates));
+    }
     match &n.additional {
         Additional::Allow => {}
         Additional::Deny => {

@@ -1,6 +1,9 @@
 //! jsonschema's errors turned into ajv's shape, so existing error handlers keep working.
 
+use std::str::FromStr;
+
 use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::types::{JsonType, JsonTypeSet};
 use jsonschema::ValidationError;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -21,6 +24,187 @@ pub struct AjvError {
     pub message: String,
 }
 
+/// What ajv says about one failing keyword: its name, params and message. Built by the
+/// functions below, which both `to_ajv` (errors from jsonschema) and the plan description
+/// for JavaScript (src/schema/emit.rs: the templates the emitted explain function copies)
+/// use, so both paths word every error from one source.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Parts {
+    pub(super) keyword: &'static str,
+    pub(super) params: Value,
+    pub(super) message: String,
+}
+
+fn parts(keyword: &'static str, params: Value, message: String) -> Parts {
+    Parts {
+        keyword,
+        params,
+        message,
+    }
+}
+
+pub(super) fn additional_property(name: &str) -> Parts {
+    parts(
+        "additionalProperties",
+        json!({ "additionalProperty": name }),
+        "must NOT have additional properties".into(),
+    )
+}
+
+/// The params key of `additional_property` that holds the property's name.
+pub(super) const ADDITIONAL_PROPERTY_PARAM: &str = "additionalProperty";
+
+pub(super) fn constant(expected: &Value) -> Parts {
+    parts(
+        "const",
+        json!({ "allowedValue": expected }),
+        "must be equal to constant".into(),
+    )
+}
+
+pub(super) fn enumeration(options: &Value) -> Parts {
+    parts(
+        "enum",
+        json!({ "allowedValues": options }),
+        "must be equal to one of the allowed values".into(),
+    )
+}
+
+pub(super) fn format(format: &str) -> Parts {
+    parts(
+        "format",
+        json!({ "format": format }),
+        format!("must match format \"{format}\""),
+    )
+}
+
+pub(super) fn pattern(pattern: &str) -> Parts {
+    parts(
+        "pattern",
+        json!({ "pattern": pattern }),
+        format!("must match pattern \"{pattern}\""),
+    )
+}
+
+pub(super) fn max_items(limit: u64) -> Parts {
+    parts(
+        "maxItems",
+        json!({ "limit": limit }),
+        format!("must NOT have more than {limit} items"),
+    )
+}
+
+pub(super) fn min_items(limit: u64) -> Parts {
+    parts(
+        "minItems",
+        json!({ "limit": limit }),
+        format!("must NOT have fewer than {limit} items"),
+    )
+}
+
+pub(super) fn max_length(limit: u64) -> Parts {
+    parts(
+        "maxLength",
+        json!({ "limit": limit }),
+        format!("must NOT have more than {limit} characters"),
+    )
+}
+
+pub(super) fn min_length(limit: u64) -> Parts {
+    parts(
+        "minLength",
+        json!({ "limit": limit }),
+        format!("must NOT have fewer than {limit} characters"),
+    )
+}
+
+pub(super) fn max_properties(limit: u64) -> Parts {
+    parts(
+        "maxProperties",
+        json!({ "limit": limit }),
+        format!("must NOT have more than {limit} properties"),
+    )
+}
+
+pub(super) fn min_properties(limit: u64) -> Parts {
+    parts(
+        "minProperties",
+        json!({ "limit": limit }),
+        format!("must NOT have fewer than {limit} properties"),
+    )
+}
+
+/// `limit` is the schema's own JSON value (so `5` and `5.0` print as written).
+pub(super) fn maximum(limit: &Value) -> Parts {
+    parts(
+        "maximum",
+        json!({ "comparison": "<=", "limit": limit }),
+        format!("must be <= {limit}"),
+    )
+}
+
+pub(super) fn minimum(limit: &Value) -> Parts {
+    parts(
+        "minimum",
+        json!({ "comparison": ">=", "limit": limit }),
+        format!("must be >= {limit}"),
+    )
+}
+
+pub(super) fn exclusive_maximum(limit: &Value) -> Parts {
+    parts(
+        "exclusiveMaximum",
+        json!({ "comparison": "<", "limit": limit }),
+        format!("must be < {limit}"),
+    )
+}
+
+pub(super) fn exclusive_minimum(limit: &Value) -> Parts {
+    parts(
+        "exclusiveMinimum",
+        json!({ "comparison": ">", "limit": limit }),
+        format!("must be > {limit}"),
+    )
+}
+
+pub(super) fn required(name: &str) -> Parts {
+    parts(
+        "required",
+        json!({ "missingProperty": name }),
+        format!("must have required property '{name}'"),
+    )
+}
+
+pub(super) fn type_error(kind: &TypeKind) -> Parts {
+    let names = match kind {
+        TypeKind::Single(t) => t.as_str().to_string(),
+        TypeKind::Multiple(set) => set.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(","),
+    };
+    parts("type", json!({ "type": names }), format!("must be {names}"))
+}
+
+/// The `TypeKind` jsonschema reports for a schema's `type` value (a one-item list is a
+/// single type, as jsonschema compiles it); `None` for a value it would not compile.
+pub(super) fn type_kind(value: &Value) -> Option<TypeKind> {
+    let one = |v: &Value| v.as_str().and_then(|s| JsonType::from_str(s).ok());
+    match value {
+        Value::String(_) => Some(TypeKind::Single(one(value)?)),
+        Value::Array(list) if list.len() == 1 => Some(TypeKind::Single(one(&list[0])?)),
+        Value::Array(list) => {
+            let mut set = JsonTypeSet::empty();
+            for v in list {
+                set = set.insert(one(v)?);
+            }
+            Some(TypeKind::Multiple(set))
+        }
+        _ => None,
+    }
+}
+
+pub(super) fn false_schema() -> Parts {
+    parts("false schema", json!({}), "boolean schema is false".into())
+}
+
 /// Converts one jsonschema error into one or more ajv errors (ajv reports every
 /// unexpected property separately).
 pub fn to_ajv(err: &ValidationError<'_>, out: &mut Vec<AjvError>) {
@@ -36,14 +220,11 @@ pub fn to_ajv(err: &ValidationError<'_>, out: &mut Vec<AjvError>) {
             message,
         })
     };
+    let mut put = |p: Parts| push(p.keyword, p.params, p.message);
     match err.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             for name in unexpected {
-                push(
-                    "additionalProperties",
-                    json!({ "additionalProperty": name }),
-                    "must NOT have additional properties".into(),
-                );
+                put(additional_property(name));
             }
         }
         ValidationErrorKind::UnevaluatedProperties { unexpected } => {
@@ -79,45 +260,23 @@ pub fn to_ajv(err: &ValidationError<'_>, out: &mut Vec<AjvError>) {
             "must match exactly one schema in oneOf".into(),
         ),
         ValidationErrorKind::Not { .. } => push("not", json!({}), "must NOT be valid".into()),
-        ValidationErrorKind::FalseSchema => {
-            push("false schema", json!({}), "boolean schema is false".into())
-        }
-        ValidationErrorKind::Constant { expected_value } => push(
-            "const",
-            json!({ "allowedValue": **expected_value }),
-            "must be equal to constant".into(),
-        ),
-        ValidationErrorKind::Enum { options } => push(
-            "enum",
-            json!({ "allowedValues": **options }),
-            "must be equal to one of the allowed values".into(),
-        ),
+        ValidationErrorKind::FalseSchema => put(false_schema()),
+        ValidationErrorKind::Constant { expected_value } => put(constant(expected_value)),
+        ValidationErrorKind::Enum { options } => put(enumeration(options)),
         ValidationErrorKind::Contains => push(
             "contains",
             json!({ "minContains": 1 }),
             "must contain at least 1 valid item(s)".into(),
         ),
-        ValidationErrorKind::Format { format } => push(
-            "format",
-            json!({ "format": format }),
-            format!("must match format \"{format}\""),
-        ),
-        ValidationErrorKind::Pattern { pattern } => push(
-            "pattern",
-            json!({ "pattern": pattern }),
-            format!("must match pattern \"{pattern}\""),
-        ),
+        ValidationErrorKind::Format { format: name } => put(format(name)),
+        ValidationErrorKind::Pattern { pattern: source } => put(pattern(source)),
         ValidationErrorKind::BacktrackLimitExceeded { .. }
         | ValidationErrorKind::RegexEngineFailure { .. } => push(
             "pattern",
             json!({}),
             "pattern could not be evaluated".into(),
         ),
-        ValidationErrorKind::MaxItems { limit } => push(
-            "maxItems",
-            json!({ "limit": limit }),
-            format!("must NOT have more than {limit} items"),
-        ),
+        ValidationErrorKind::MaxItems { limit } => put(max_items(*limit)),
         ValidationErrorKind::MinItems { limit } => {
             if last_segment == "minContains" {
                 push(
@@ -126,53 +285,17 @@ pub fn to_ajv(err: &ValidationError<'_>, out: &mut Vec<AjvError>) {
                     format!("must contain at least {limit} valid item(s)"),
                 )
             } else {
-                push(
-                    "minItems",
-                    json!({ "limit": limit }),
-                    format!("must NOT have fewer than {limit} items"),
-                )
+                put(min_items(*limit))
             }
         }
-        ValidationErrorKind::MaxLength { limit } => push(
-            "maxLength",
-            json!({ "limit": limit }),
-            format!("must NOT have more than {limit} characters"),
-        ),
-        ValidationErrorKind::MinLength { limit } => push(
-            "minLength",
-            json!({ "limit": limit }),
-            format!("must NOT have fewer than {limit} characters"),
-        ),
-        ValidationErrorKind::MaxProperties { limit } => push(
-            "maxProperties",
-            json!({ "limit": limit }),
-            format!("must NOT have more than {limit} properties"),
-        ),
-        ValidationErrorKind::MinProperties { limit } => push(
-            "minProperties",
-            json!({ "limit": limit }),
-            format!("must NOT have fewer than {limit} properties"),
-        ),
-        ValidationErrorKind::Maximum { limit } => push(
-            "maximum",
-            json!({ "comparison": "<=", "limit": limit }),
-            format!("must be <= {limit}"),
-        ),
-        ValidationErrorKind::Minimum { limit } => push(
-            "minimum",
-            json!({ "comparison": ">=", "limit": limit }),
-            format!("must be >= {limit}"),
-        ),
-        ValidationErrorKind::ExclusiveMaximum { limit } => push(
-            "exclusiveMaximum",
-            json!({ "comparison": "<", "limit": limit }),
-            format!("must be < {limit}"),
-        ),
-        ValidationErrorKind::ExclusiveMinimum { limit } => push(
-            "exclusiveMinimum",
-            json!({ "comparison": ">", "limit": limit }),
-            format!("must be > {limit}"),
-        ),
+        ValidationErrorKind::MaxLength { limit } => put(max_length(*limit)),
+        ValidationErrorKind::MinLength { limit } => put(min_length(*limit)),
+        ValidationErrorKind::MaxProperties { limit } => put(max_properties(*limit)),
+        ValidationErrorKind::MinProperties { limit } => put(min_properties(*limit)),
+        ValidationErrorKind::Maximum { limit } => put(maximum(limit)),
+        ValidationErrorKind::Minimum { limit } => put(minimum(limit)),
+        ValidationErrorKind::ExclusiveMaximum { limit } => put(exclusive_maximum(limit)),
+        ValidationErrorKind::ExclusiveMinimum { limit } => put(exclusive_minimum(limit)),
         ValidationErrorKind::MultipleOf { multiple_of } => push(
             "multipleOf",
             json!({ "multipleOf": multiple_of }),
@@ -189,11 +312,7 @@ pub fn to_ajv(err: &ValidationError<'_>, out: &mut Vec<AjvError>) {
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
             if last_segment == "required" {
-                push(
-                    "required",
-                    json!({ "missingProperty": name }),
-                    format!("must have required property '{name}'"),
-                )
+                put(required(name))
             } else {
                 // dependentRequired / dependencies: the path ends at the triggering property.
                 push(
@@ -203,15 +322,7 @@ pub fn to_ajv(err: &ValidationError<'_>, out: &mut Vec<AjvError>) {
                 )
             }
         }
-        ValidationErrorKind::Type { kind } => {
-            let names = match kind {
-                TypeKind::Single(t) => t.as_str().to_string(),
-                TypeKind::Multiple(set) => {
-                    set.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")
-                }
-            };
-            push("type", json!({ "type": names }), format!("must be {names}"))
-        }
+        ValidationErrorKind::Type { kind } => put(type_error(kind)),
         ValidationErrorKind::UniqueItems => {
             let (i, j) = duplicate_pair(err.instance());
             push(

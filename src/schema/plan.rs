@@ -9,9 +9,10 @@ use std::sync::Arc;
 
 use jsonschema::{Draft, Validator};
 use regex::Regex;
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 
 use super::emit::{emit, Emitted};
+use super::errors;
 use super::walk::{run, Scan, Stop};
 
 pub(super) const NULL: u8 = 1;
@@ -89,6 +90,10 @@ pub(super) struct Node {
     pub(super) min_props: Option<u64>,
     pub(super) max_props: Option<u64>,
     pub(super) choices: Option<Vec<Value>>,
+    /// ajv's error for each keyword of this node, as `(keyword, [schemaPath, params,
+    /// message])` rendered by src/schema/errors.rs (the functions `to_ajv` uses), for the
+    /// JavaScript explain function; `required` holds one per property name.
+    pub(super) errors: Vec<(&'static str, Value)>,
 }
 
 pub(super) static ANY: Node = Node::any();
@@ -114,6 +119,7 @@ impl Node {
             min_props: None,
             max_props: None,
             choices: None,
+            errors: Vec::new(),
         }
     }
 }
@@ -129,7 +135,7 @@ impl Plan {
             root: schema,
             refs: Vec::new(),
         };
-        let root = node(schema, &mut build, true)?;
+        let root = node(schema, &mut build, true, "")?;
         let emitted = emit(&root);
         Some(Plan { root, emitted })
     }
@@ -163,50 +169,109 @@ struct Build<'s> {
 /// Most `$ref`s the plan follows in one chain.
 const MAX_REF_CHAIN: usize = 32;
 
-fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool) -> Option<Node> {
+/// One error template: `[schemaPath, params, message]` for the keyword at `path`.
+fn template(path: &str, parts: errors::Parts) -> (&'static str, Value) {
+    (
+        parts.keyword,
+        json!([format!("#{path}"), parts.params, parts.message]),
+    )
+}
+
+/// A JSON Pointer segment (`~` and `/` escaped), as jsonschema writes schema locations.
+pub(super) fn pointer_segment(name: &str) -> String {
+    name.replace('~', "~0").replace('/', "~1")
+}
+
+fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Option<Node> {
     let map = match schema {
         Value::Bool(true) => return Some(Node::any()),
         Value::Bool(false) => {
             let mut n = Node::any();
             n.types = 0;
+            n.errors.push(template(path, errors::false_schema()));
             return Some(n);
         }
         Value::Object(map) => map,
         _ => return None,
     };
     if let Some(reference) = map.get("$ref") {
-        return local_ref(reference, map, b, root);
+        return local_ref(reference, map, b, root, path);
     }
     let mut n = Node::any();
     let mut required: Vec<&str> = Vec::new();
+    let at = |k: &str| format!("{path}/{k}");
+    let mut tpl = Vec::new();
     for (key, value) in map {
         match key.as_str() {
             k if ANNOTATIONS.contains(&k) => {}
             "$schema" | "$id" if root => {}
-            "type" => n.types = types(value)?,
-            "minLength" => n.min_len = Some(value.as_u64()?),
-            "maxLength" => n.max_len = Some(value.as_u64()?),
-            "pattern" => n.pattern = Some(cached_regex(value.as_str()?)?),
+            "type" => {
+                n.types = types(value)?;
+                tpl.push(template(
+                    &at(key),
+                    errors::type_error(&errors::type_kind(value)?),
+                ));
+            }
+            "minLength" => {
+                n.min_len = Some(value.as_u64()?);
+                tpl.push(template(&at(key), errors::min_length(value.as_u64()?)));
+            }
+            "maxLength" => {
+                n.max_len = Some(value.as_u64()?);
+                tpl.push(template(&at(key), errors::max_length(value.as_u64()?)));
+            }
+            "pattern" => {
+                n.pattern = Some(cached_regex(value.as_str()?)?);
+                tpl.push(template(&at(key), errors::pattern(value.as_str()?)));
+            }
             "format" => {
                 let name = value.as_str()?;
                 if !super::formats::CONTRACT_FORMATS.contains(&name) {
                     return None;
                 }
                 n.format = Some(cached_format(name, b.draft)?);
+                tpl.push(template(&at(key), errors::format(name)));
             }
-            "minimum" => n.minimum = Some(value.as_f64()?),
-            "maximum" => n.maximum = Some(value.as_f64()?),
-            "exclusiveMinimum" => n.ex_minimum = Some(value.as_f64()?),
-            "exclusiveMaximum" => n.ex_maximum = Some(value.as_f64()?),
-            "items" => n.items = Some(Box::new(node(value, b, false)?)),
-            "minItems" => n.min_items = Some(value.as_u64()?),
-            "maxItems" => n.max_items = Some(value.as_u64()?),
-            "minProperties" => n.min_props = Some(value.as_u64()?),
-            "maxProperties" => n.max_props = Some(value.as_u64()?),
+            "minimum" => {
+                n.minimum = Some(value.as_f64()?);
+                tpl.push(template(&at(key), errors::minimum(value)));
+            }
+            "maximum" => {
+                n.maximum = Some(value.as_f64()?);
+                tpl.push(template(&at(key), errors::maximum(value)));
+            }
+            "exclusiveMinimum" => {
+                n.ex_minimum = Some(value.as_f64()?);
+                tpl.push(template(&at(key), errors::exclusive_minimum(value)));
+            }
+            "exclusiveMaximum" => {
+                n.ex_maximum = Some(value.as_f64()?);
+                tpl.push(template(&at(key), errors::exclusive_maximum(value)));
+            }
+            "items" => n.items = Some(Box::new(node(value, b, false, &at(key))?)),
+            "minItems" => {
+                n.min_items = Some(value.as_u64()?);
+                tpl.push(template(&at(key), errors::min_items(value.as_u64()?)));
+            }
+            "maxItems" => {
+                n.max_items = Some(value.as_u64()?);
+                tpl.push(template(&at(key), errors::max_items(value.as_u64()?)));
+            }
+            "minProperties" => {
+                n.min_props = Some(value.as_u64()?);
+                tpl.push(template(&at(key), errors::min_properties(value.as_u64()?)));
+            }
+            "maxProperties" => {
+                n.max_props = Some(value.as_u64()?);
+                tpl.push(template(&at(key), errors::max_properties(value.as_u64()?)));
+            }
             "uniqueItems" if value == &Value::Bool(false) => {}
             "properties" => {
+                let base = at(key);
                 for (name, sub) in value.as_object()? {
-                    n.props.push((name.as_str().into(), node(sub, b, false)?));
+                    let here = format!("{base}/{}", pointer_segment(name));
+                    n.props
+                        .push((name.as_str().into(), node(sub, b, false, &here)?));
                 }
             }
             "required" => {
@@ -217,27 +282,42 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool) -> Option<Node> {
             "additionalProperties" => {
                 n.additional = match value {
                     Value::Bool(true) => Additional::Allow,
-                    Value::Bool(false) => Additional::Deny,
-                    other => Additional::Schema(Box::new(node(other, b, false)?)),
+                    Value::Bool(false) => {
+                        // The property's name goes into params at run time, under the
+                        // key named by the template's fourth item.
+                        let (keyword, mut t) = template(&at(key), errors::additional_property(""));
+                        if let Value::Array(items) = &mut t {
+                            items.push(json!(errors::ADDITIONAL_PROPERTY_PARAM));
+                        }
+                        tpl.push((keyword, t));
+                        Additional::Deny
+                    }
+                    other => Additional::Schema(Box::new(node(other, b, false, &at(key))?)),
                 }
             }
             "enum" => {
                 let options = value.as_array()?;
-                if !options.iter().all(is_scalar) {
+                // With `const` too the plan would keep only one of them.
+                if !options.iter().all(is_scalar) || n.choices.is_some() {
                     return None;
                 }
                 n.choices = Some(options.clone());
+                tpl.push(template(&at(key), errors::enumeration(value)));
             }
             "const" => {
-                if !is_scalar(value) {
+                if !is_scalar(value) || n.choices.is_some() {
                     return None;
                 }
                 n.choices = Some(vec![value.clone()]);
+                tpl.push(template(&at(key), errors::constant(value)));
             }
             _ => return None,
         }
     }
+    let mut by_name = Map::new();
     for name in required {
+        let parts = errors::required(name);
+        by_name.insert(name.to_owned(), template(&at("required"), parts).1);
         let at = match n.props.iter().position(|(p, _)| &**p == name) {
             Some(at) => at,
             None => {
@@ -257,6 +337,10 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool) -> Option<Node> {
         }
         n.required |= 1 << at;
     }
+    if !by_name.is_empty() {
+        tpl.push(("required", Value::Object(by_name)));
+    }
+    n.errors = tpl;
     Some(n)
 }
 
@@ -268,6 +352,7 @@ fn local_ref<'s>(
     map: &'s serde_json::Map<String, Value>,
     b: &mut Build<'s>,
     root: bool,
+    path: &str,
 ) -> Option<Node> {
     let only_ref = map.keys().all(|k| {
         k == "$ref" || ANNOTATIONS.contains(&k.as_str()) || (root && (k == "$schema" || k == "$id"))
@@ -283,7 +368,7 @@ fn local_ref<'s>(
     }
     let target = b.root.pointer(pointer)?;
     b.refs.push(pointer);
-    let planned = node(target, b, false);
+    let planned = node(target, b, false, &format!("{path}/$ref"));
     b.refs.pop();
     planned
 }
