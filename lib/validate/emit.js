@@ -388,9 +388,7 @@ function explainObj(n, x, path, depth, ctx) {
     extra = `if (LONE.test(${k})) return null; const ${y} = ${x}[${k}];\n${genExplain(n.add, y, keyPath, depth + 1, ctx)}`
   }
   const cases = props.map(([name]) => `case ${JSON.stringify(name)}:`).join(' ')
-  const loop = props.length
-    ? `switch (${k}) { ${cases} ${listed}++; break; default: {\n${extra}\n} }`
-    : extra
+  const loop = props.length ? `switch (${k}) { ${cases} ${listed}++; break; default: {\n${extra}\n} }` : extra
   out.push(`for (const ${k} in ${x}) {\n${count}++;\n${loop}\n}`)
   // A declared property read but not listed as an own enumerable key: unsure.
   out.push(`if (${listed} !== ${found}) return null;`)

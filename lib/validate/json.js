@@ -211,9 +211,7 @@ function smallBodyPath(schemaId, depth, reviver, strict) {
     if (fast(body)) return { body }
     if (explain === undefined) explain = emitExplainer(native.schemaPlanById(schemaId), check, depth)
     const errors = explain === null ? null : explain(body)
-    return errors !== null && errors.length === 1
-      ? new ValidationError(toDetails('body', errors))
-      : undefined
+    return errors !== null && errors.length === 1 ? new ValidationError(toDetails('body', errors)) : undefined
   }
 }
 

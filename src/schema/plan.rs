@@ -198,7 +198,7 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Opt
         _ => return None,
     };
     if let Some(reference) = map.get("$ref") {
-        return local_ref(reference, map, b, root, path);
+        return local_ref(reference, map, b, root);
     }
     let mut n = Node::any();
     let mut required: Vec<&str> = Vec::new();
@@ -355,7 +355,6 @@ fn local_ref<'s>(
     map: &'s serde_json::Map<String, Value>,
     b: &mut Build<'s>,
     root: bool,
-    path: &str,
 ) -> Option<Node> {
     let only_ref = map.keys().all(|k| {
         k == "$ref" || ANNOTATIONS.contains(&k.as_str()) || (root && (k == "$schema" || k == "$id"))
@@ -371,7 +370,8 @@ fn local_ref<'s>(
     }
     let target = b.root.pointer(pointer)?;
     b.refs.push(pointer);
-    let planned = node(target, b, false, &format!("{path}/$ref"));
+    // Rust reports a referenced keyword at its own place in the document (the pointer).
+    let planned = node(target, b, false, pointer);
     b.refs.pop();
     planned
 }
