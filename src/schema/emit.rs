@@ -13,6 +13,7 @@ use regex::Regex;
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
 use serde_json::{json, Map, Value};
 
+use super::errors;
 use super::plan::{Additional, FormatCheck, Node};
 
 /// A string check JS cannot run itself: checked natively, by slot number.
@@ -107,12 +108,8 @@ fn describe(n: &Node, slots: &mut Vec<Slot>) -> Value {
             .collect();
         out.insert("props".into(), Value::Array(props));
     }
-    if !n.errors.is_empty() {
-        let templates: Map<String, Value> = n
-            .errors
-            .iter()
-            .map(|(k, t)| ((*k).to_owned(), t.clone()))
-            .collect();
+    let templates = templates(n);
+    if !templates.is_empty() {
         out.insert("e".into(), Value::Object(templates));
     }
     match &n.additional {
@@ -125,6 +122,71 @@ fn describe(n: &Node, slots: &mut Vec<Slot>) -> Value {
         }
     }
     Value::Object(out)
+}
+
+/// ajv's error for each asserting keyword of `n`, `{ keyword: [schemaPath, params,
+/// message] }`, rendered by the functions `to_ajv` uses (src/schema/errors.rs), so the
+/// errors the JS explain function copies are worded as Rust words them. `required` has one
+/// per property name; `additionalProperties` has a fourth item, the params key that takes
+/// the property's name. A keyword missing here is one JS leaves to Rust.
+fn templates(n: &Node) -> Map<String, Value> {
+    let mut out = Map::new();
+    let template = |at: String, p: errors::Parts| json!([format!("#{at}"), p.params, p.message]);
+    for (keyword, value) in &n.sources {
+        let at = format!("{}/{keyword}", n.path);
+        let parts = match *keyword {
+            "type" => errors::type_kind(value).map(|k| errors::type_error(&k)),
+            "minLength" => value.as_u64().map(errors::min_length),
+            "maxLength" => value.as_u64().map(errors::max_length),
+            "pattern" => value.as_str().map(errors::pattern),
+            "format" => value.as_str().map(errors::format),
+            "minimum" => Some(errors::minimum(value)),
+            "maximum" => Some(errors::maximum(value)),
+            "exclusiveMinimum" => Some(errors::exclusive_minimum(value)),
+            "exclusiveMaximum" => Some(errors::exclusive_maximum(value)),
+            "minItems" => value.as_u64().map(errors::min_items),
+            "maxItems" => value.as_u64().map(errors::max_items),
+            "minProperties" => value.as_u64().map(errors::min_properties),
+            "maxProperties" => value.as_u64().map(errors::max_properties),
+            "enum" => Some(errors::enumeration(value)),
+            "const" => Some(errors::constant(value)),
+            "false schema" => {
+                let t = template(n.path.clone(), errors::false_schema());
+                out.insert((*keyword).into(), t);
+                continue;
+            }
+            "additionalProperties" => {
+                let mut t = template(at, errors::additional_property(""));
+                if let Value::Array(items) = &mut t {
+                    items.push(json!(errors::ADDITIONAL_PROPERTY_PARAM));
+                }
+                out.insert((*keyword).into(), t);
+                continue;
+            }
+            "required" => {
+                let by_name: Map<String, Value> = value
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(|name| {
+                        (
+                            name.to_owned(),
+                            template(at.clone(), errors::required(name)),
+                        )
+                    })
+                    .collect();
+                out.insert((*keyword).into(), Value::Object(by_name));
+                continue;
+            }
+            _ => None,
+        };
+        if let Some(p) = parts {
+            debug_assert_eq!(p.keyword, *keyword);
+            out.insert((*keyword).into(), template(at, p));
+        }
+    }
+    out
 }
 
 thread_local! {
@@ -310,6 +372,32 @@ mod tests {
         ] {
             assert!(js(p).is_none(), "{p}");
         }
+    }
+
+    #[test]
+    fn error_templates_keep_the_schema_spelling_and_paths() {
+        let schema = serde_json::json!({
+            "properties": {"a/b": {"minimum": 5.0, "type": ["integer", "string"]}},
+            "required": ["a/b"],
+            "additionalProperties": false,
+        });
+        let plan =
+            super::super::plan::Plan::build(&schema, jsonschema::Draft::Draft202012).unwrap();
+        let d: Value = serde_json::from_str(&plan.emitted().description).unwrap();
+        let sub = &d["props"][0][1]["e"];
+        assert_eq!(
+            sub["minimum"],
+            json!(["#/properties/a~1b/minimum", {"comparison": ">=", "limit": 5.0}, "must be >= 5.0"])
+        );
+        assert_eq!(sub["type"][2], json!("must be integer,string"));
+        assert_eq!(
+            d["e"]["required"]["a/b"][2],
+            json!("must have required property 'a/b'")
+        );
+        assert_eq!(
+            d["e"]["additionalProperties"][3],
+            json!("additionalProperty")
+        );
     }
 
     #[test]

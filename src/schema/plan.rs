@@ -9,10 +9,9 @@ use std::sync::Arc;
 
 use jsonschema::{Draft, Validator};
 use regex::Regex;
-use serde_json::{json, Map, Value};
+use serde_json::Value;
 
 use super::emit::{emit, Emitted};
-use super::errors;
 use super::walk::{run, Scan, Stop};
 
 pub(super) const NULL: u8 = 1;
@@ -91,10 +90,11 @@ pub(super) struct Node {
     pub(super) min_props: Option<u64>,
     pub(super) max_props: Option<u64>,
     pub(super) choices: Option<Vec<Value>>,
-    /// ajv's error for each keyword of this node, as `(keyword, [schemaPath, params,
-    /// message])` rendered by src/schema/errors.rs (the functions `to_ajv` uses), for the
-    /// JavaScript explain function; `required` holds one per property name.
-    pub(super) errors: Vec<(&'static str, Value)>,
+    /// Where this subschema is in the document (a JSON Pointer, as Rust's `schemaPath`s),
+    /// and its asserting keywords with their values as written: src/schema/emit.rs renders
+    /// ajv's error for each from them (with the functions `to_ajv` uses), when first asked.
+    pub(super) path: String,
+    pub(super) sources: Vec<(&'static str, Value)>,
 }
 
 pub(super) static ANY: Node = Node::any();
@@ -120,7 +120,8 @@ impl Node {
             min_props: None,
             max_props: None,
             choices: None,
-            errors: Vec::new(),
+            path: String::new(),
+            sources: Vec::new(),
         }
     }
 }
@@ -172,14 +173,6 @@ struct Build<'s> {
 /// Most `$ref`s the plan follows in one chain.
 const MAX_REF_CHAIN: usize = 32;
 
-/// One error template: `[schemaPath, params, message]` for the keyword at `path`.
-fn template(path: &str, parts: errors::Parts) -> (&'static str, Value) {
-    (
-        parts.keyword,
-        json!([format!("#{path}"), parts.params, parts.message]),
-    )
-}
-
 /// A JSON Pointer segment (`~` and `/` escaped), as jsonschema writes schema locations.
 pub(super) fn pointer_segment(name: &str) -> String {
     name.replace('~', "~0").replace('/', "~1")
@@ -191,7 +184,8 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Opt
         Value::Bool(false) => {
             let mut n = Node::any();
             n.types = 0;
-            n.errors.push(template(path, errors::false_schema()));
+            n.path = path.into();
+            n.sources.push(("false schema", Value::Null));
             return Some(n);
         }
         Value::Object(map) => map,
@@ -203,29 +197,26 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Opt
     let mut n = Node::any();
     let mut required: Vec<&str> = Vec::new();
     let at = |k: &str| format!("{path}/{k}");
-    let mut tpl = Vec::new();
+    let mut src: Vec<(&'static str, Value)> = Vec::new();
     for (key, value) in map {
         match key.as_str() {
             k if ANNOTATIONS.contains(&k) => {}
             "$schema" | "$id" if root => {}
             "type" => {
                 n.types = types(value)?;
-                tpl.push(template(
-                    &at(key),
-                    errors::type_error(&errors::type_kind(value)?),
-                ));
+                src.push(("type", value.clone()));
             }
             "minLength" => {
                 n.min_len = Some(value.as_u64()?);
-                tpl.push(template(&at(key), errors::min_length(value.as_u64()?)));
+                src.push(("minLength", value.clone()));
             }
             "maxLength" => {
                 n.max_len = Some(value.as_u64()?);
-                tpl.push(template(&at(key), errors::max_length(value.as_u64()?)));
+                src.push(("maxLength", value.clone()));
             }
             "pattern" => {
                 n.pattern = Some(cached_regex(value.as_str()?)?);
-                tpl.push(template(&at(key), errors::pattern(value.as_str()?)));
+                src.push(("pattern", value.clone()));
             }
             "format" => {
                 let name = value.as_str()?;
@@ -233,40 +224,40 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Opt
                     return None;
                 }
                 n.format = Some(cached_format(name, b.draft)?);
-                tpl.push(template(&at(key), errors::format(name)));
+                src.push(("format", value.clone()));
             }
             "minimum" => {
                 n.minimum = Some(value.as_f64()?);
-                tpl.push(template(&at(key), errors::minimum(value)));
+                src.push(("minimum", value.clone()));
             }
             "maximum" => {
                 n.maximum = Some(value.as_f64()?);
-                tpl.push(template(&at(key), errors::maximum(value)));
+                src.push(("maximum", value.clone()));
             }
             "exclusiveMinimum" => {
                 n.ex_minimum = Some(value.as_f64()?);
-                tpl.push(template(&at(key), errors::exclusive_minimum(value)));
+                src.push(("exclusiveMinimum", value.clone()));
             }
             "exclusiveMaximum" => {
                 n.ex_maximum = Some(value.as_f64()?);
-                tpl.push(template(&at(key), errors::exclusive_maximum(value)));
+                src.push(("exclusiveMaximum", value.clone()));
             }
             "items" => n.items = Some(Box::new(node(value, b, false, &at(key))?)),
             "minItems" => {
                 n.min_items = Some(value.as_u64()?);
-                tpl.push(template(&at(key), errors::min_items(value.as_u64()?)));
+                src.push(("minItems", value.clone()));
             }
             "maxItems" => {
                 n.max_items = Some(value.as_u64()?);
-                tpl.push(template(&at(key), errors::max_items(value.as_u64()?)));
+                src.push(("maxItems", value.clone()));
             }
             "minProperties" => {
                 n.min_props = Some(value.as_u64()?);
-                tpl.push(template(&at(key), errors::min_properties(value.as_u64()?)));
+                src.push(("minProperties", value.clone()));
             }
             "maxProperties" => {
                 n.max_props = Some(value.as_u64()?);
-                tpl.push(template(&at(key), errors::max_properties(value.as_u64()?)));
+                src.push(("maxProperties", value.clone()));
             }
             "uniqueItems" if value == &Value::Bool(false) => {}
             "properties" => {
@@ -281,18 +272,13 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Opt
                 for name in value.as_array()? {
                     required.push(name.as_str()?);
                 }
+                src.push(("required", value.clone()));
             }
             "additionalProperties" => {
                 n.additional = match value {
                     Value::Bool(true) => Additional::Allow,
                     Value::Bool(false) => {
-                        // The property's name goes into params at run time, under the
-                        // key named by the template's fourth item.
-                        let (keyword, mut t) = template(&at(key), errors::additional_property(""));
-                        if let Value::Array(items) = &mut t {
-                            items.push(json!(errors::ADDITIONAL_PROPERTY_PARAM));
-                        }
-                        tpl.push((keyword, t));
+                        src.push(("additionalProperties", Value::Bool(false)));
                         Additional::Deny
                     }
                     other => Additional::Schema(Box::new(node(other, b, false, &at(key))?)),
@@ -305,22 +291,19 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Opt
                     return None;
                 }
                 n.choices = Some(options.clone());
-                tpl.push(template(&at(key), errors::enumeration(value)));
+                src.push(("enum", value.clone()));
             }
             "const" => {
                 if !is_scalar(value) || n.choices.is_some() {
                     return None;
                 }
                 n.choices = Some(vec![value.clone()]);
-                tpl.push(template(&at(key), errors::constant(value)));
+                src.push(("const", value.clone()));
             }
             _ => return None,
         }
     }
-    let mut by_name = Map::new();
     for name in required {
-        let parts = errors::required(name);
-        by_name.insert(name.to_owned(), template(&at("required"), parts).1);
         let at = match n.props.iter().position(|(p, _)| &**p == name) {
             Some(at) => at,
             None => {
@@ -340,10 +323,8 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Opt
         }
         n.required |= 1 << at;
     }
-    if !by_name.is_empty() {
-        tpl.push(("required", Value::Object(by_name)));
-    }
-    n.errors = tpl;
+    n.path = path.into();
+    n.sources = src;
     Some(n)
 }
 
