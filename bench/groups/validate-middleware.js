@@ -2,14 +2,16 @@
 // `npm run bench -- validate-middleware`: the request as users see it. Each operation is
 // one POST body through the middleware, over a real node:http IncomingMessage (body pushed
 // in-process, no socket I/O), until next() is called. rampart: json({ schema }). Peers:
-// express.json() (Express 5's body-parser) followed by an ajv middleware, or by a joi one
-// (what celebrate does), and express.json() alone — the parse with no validation at all.
-// celebrate and express-validator are not installed here, so they are not measured.
+// express.json() (Express 5's body-parser) followed by an ajv middleware, by celebrate (joi),
+// or by express-validator's checkSchema for the same rules, and express.json() alone — the
+// parse with no validation at all.
 const http = require('node:http')
 const { Socket } = require('node:net')
 const express = require('express')
 const Ajv2020 = require('ajv/dist/2020')
 const addFormats = require('ajv-formats')
+const { celebrate, Segments } = require('celebrate')
+const { checkSchema, checkExact, validationResult } = require('express-validator')
 const { json } = require('../../lib/validate/json')
 const validateGroup = require('./validate')
 
@@ -43,7 +45,52 @@ function run(chain, buf) {
   })
 }
 
-function chains(schema, joiSchema) {
+// express-validator's checkSchema for the workload schemas' rules (same bounds, formats
+// and unknown-field refusal; `checkExact` refuses fields a schema does not declare, though
+// not inside the array's objects: an extra key in an order item passes express-validator,
+// so that peer does a little less work than the others on the order body).
+const EV_SCHEMAS = {
+  user: {
+    username: {
+      exists: true,
+      isString: true,
+      matches: { options: [/^[a-zA-Z0-9]+$/] },
+      isLength: { options: { min: 3, max: 30 } },
+    },
+    email: { exists: true, isString: true, isEmail: true },
+    password: { exists: true, isString: true, matches: { options: [/^[a-zA-Z0-9]{3,30}$/] } },
+  },
+  order: {
+    customer: { exists: true, isObject: true },
+    'customer.id': { exists: true, isInt: { options: { min: 1 } }, custom: { options: Number.isInteger } },
+    'customer.name': { exists: true, isString: true, isLength: { options: { max: 100 } } },
+    'customer.tags': { optional: true, isArray: { options: { max: 10 } } },
+    'customer.tags.*': { isString: true },
+    items: { exists: true, isArray: { options: { min: 1, max: 1000 } } },
+    'items.*.sku': { exists: true, isString: true, matches: { options: [/^[A-Z]{3}-[0-9]{4}$/] } },
+    'items.*.qty': {
+      exists: true,
+      isInt: { options: { min: 1, max: 100 } },
+      custom: { options: Number.isInteger },
+    },
+    'items.*.price': {
+      exists: true,
+      isFloat: { options: { gt: 0 } },
+      custom: { options: (v) => typeof v === 'number' },
+    },
+    note: { optional: true, isString: true, isLength: { options: { max: 2000 } } },
+  },
+}
+
+function expressValidator(name) {
+  const rules = checkSchema(EV_SCHEMAS[name], ['body'])
+  const exact = checkExact(rules, { locations: ['body'] })
+  const result = (req, res, next) =>
+    validationResult(req).isEmpty() ? next() : next(new Error('invalid body'))
+  return [exact, result]
+}
+
+function chains(schema, joiSchema, name) {
   const ajv = new Ajv2020({ allErrors: false })
   addFormats(ajv)
   const check = ajv.compile(schema)
@@ -69,6 +116,8 @@ function chains(schema, joiSchema) {
     'floor: read only': [readOnly],
     'express.json+ajv': [express.json(), ajvMiddleware],
     'express.json+joi': [express.json(), joiMiddleware],
+    'express.json+celebrate': [express.json(), celebrate({ [Segments.BODY]: joiSchema })],
+    'express.json+express-validator': [express.json(), ...expressValidator(name)],
     'express.json alone': [express.json()],
   }
 }
@@ -82,17 +131,20 @@ module.exports = {
     const cases = []
     for (const name of ['user', 'order']) {
       const buf = Buffer.from(JSON.stringify(bodies[name].valid))
-      const c = chains(schemas[name], joi[name])
+      const c = chains(schemas[name], joi[name], name)
       const fns = {}
       for (const [who, chain] of Object.entries(c)) fns[who] = () => run(chain, buf)
       cases.push({
         name: `${name} body, valid`,
-        target: [{ peer: 'express.json+ajv', ratio: 2 }],
+        target: [
+          { peer: 'express.json+ajv', ratio: 2 },
+          { peer: 'express.json+express-validator', ratio: 5 },
+        ],
         fns,
       })
     }
     const bad = Buffer.from(JSON.stringify(bodies.user.invalid.badEmail))
-    const c = chains(schemas.user, joi.user)
+    const c = chains(schemas.user, joi.user, 'user')
     const fns = {}
     for (const [who, chain] of Object.entries(c)) {
       if (who === 'express.json alone' || who.startsWith('floor')) continue
