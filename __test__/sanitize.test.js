@@ -377,8 +377,65 @@ test('allowedTags: false only with allowedAttributes: false and allowVulnerableT
   assert.ok(!/<script|onerror|javascript:/i.test(out), out)
 })
 
-test('the callback path reads the record kinds Rust writes (one source, tied here)', () => {
+test('the callback path reads the record kinds and names Rust writes (one source, tied here)', () => {
   const native = require('../lib/native')
-  const { RECORD_KINDS } = require('../lib/sanitize/callbacks')
+  const { RECORD_KINDS, RECORD_NAMES } = require('../lib/sanitize/callbacks')
   assert.deepStrictEqual(native.HtmlPolicy.recordKinds(), RECORD_KINDS)
+  assert.deepStrictEqual(native.HtmlPolicy.recordNames(), RECORD_NAMES)
+})
+
+test('the callback path: attributes written from the records or from the object, the same', () => {
+  // Names the records give by number are written as read (no callback sees the attributes
+  // before the tag is written); any other name goes through the attributes object, which
+  // orders integer-like keys first and drops __proto__, as it always has.
+  assert.equal(
+    sanitizeHtml('<p data-x="1" 1="a" __proto__="p" B="c" hrEf="/x" title="t&amp;&quot;">t</p>', {
+      allowedAttributes: false,
+      textFilter: (t) => t,
+    }),
+    '<p 1="a" data-x="1" b="c" href="/x" title="t&amp;&quot;">t</p>',
+  )
+  assert.equal(
+    sanitizeHtml('<p data-x="1" 1="a" __proto__="p" title="x">t</p>', {
+      allowedAttributes: false,
+      exclusiveFilter: (f) => f.attribs.title === 'y',
+    }),
+    '<p 1="a" data-x="1" title="x">t</p>',
+  )
+  // A non-ASCII input (its strings copied, not referenced in place), decoded text.
+  assert.equal(
+    sanitizeHtml('<p>caf\u00e9 <b title="\u00fc">na\u00efve</b> \ud83d\ude00 &lt;&gt;&amp; foo</p>', {
+      allowedAttributes: { b: ['title'] },
+      textFilter: (t) => t.replace('foo', 'bar'),
+    }),
+    '<p>caf\u00e9 <b title="\u00fc">na\u00efve</b> \ud83d\ude00 &lt;&gt;&amp; bar</p>',
+  )
+})
+
+test('the callback path: exclusiveFilter removes a tag or an element from the written result', () => {
+  const seen = []
+  const out = sanitizeHtml(
+    '<div><a href="/a"> </a><p>x<i>y</i></p><a href="/b">b<img src="i.png"></a></div>',
+    {
+      allowedTags: [...sanitizeHtml.defaults.allowedTags, 'img'],
+      exclusiveFilter: (f) => {
+        seen.push([f.tag, f.text, f.mediaChildren, f.tagPosition, f.openingTagLength])
+        return f.tag === 'i' ? 'excludeTag' : f.tag === 'a' && !f.text.trim()
+      },
+    },
+  )
+  assert.equal(out, '<div><p>xy</p><a href="/b">b<img src="i.png" /></a></div>')
+  assert.deepStrictEqual(seen, [
+    ['a', ' ', [], 5, 13],
+    ['i', 'y', [], 9, 3], // excluded: its text does not reach its parent
+    ['p', 'x', [], 5, 3],
+    ['img', '', [], 28, 17],
+    ['a', 'b', ['img'], 14, 13],
+    ['div', 'xb', [], 0, 5],
+  ])
+  // textFilter's value is written as string concatenation writes it.
+  assert.equal(
+    sanitizeHtml('<p>one <b>two</b> three</p>', { textFilter: (t) => (t.includes('o') ? undefined : 7) }),
+    '<p>undefined<b>undefined</b>7</p>',
+  )
 })

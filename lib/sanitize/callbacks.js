@@ -27,10 +27,38 @@ const VOID = new Set([
   'bgsound',
   'image',
 ])
-// Record kinds: the numbers src/sanitize/records.rs writes (HtmlPolicy.recordKinds(); a
-// test ties them).
-const RECORD_KINDS = [0, 1, 2, 3]
-const [TEXT, END, , START_SELF_CLOSING] = RECORD_KINDS
+// The record format (src/sanitize/records.rs): the kinds, the bit of a string start that
+// says the string is in batch.data (not the input), and the name number that says a string
+// follows (HtmlPolicy.recordKinds(); a test ties them).
+const RECORD_KINDS = [0, 1, 2, 3, 4, 0x80000000, 204]
+const [TEXT, END, , START_SELF_CLOSING, TEXT_ESCAPE, EXTRA, NAME_INLINE] = RECORD_KINDS
+// Tag and attribute names the records give by number (HtmlPolicy.recordNames(); a test ties
+// them): strings held here, so reading a name is an array load and attribute keys are
+// the same strings every time.
+// prettier-ignore
+const RECORD_NAMES = [
+  'a', 'abbr', 'address', 'area', 'article', 'aside', 'audio', 'b', 'base', 'bdi', 'bdo',
+  'big', 'blockquote', 'body', 'br', 'button', 'canvas', 'caption', 'center', 'cite', 'code',
+  'col', 'colgroup', 'data', 'datalist', 'dd', 'del', 'details', 'dfn', 'dialog', 'dir', 'div',
+  'dl', 'dt', 'em', 'embed', 'fieldset', 'figcaption', 'figure', 'font', 'footer', 'form',
+  'frame', 'frameset', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'head', 'header', 'hgroup', 'hr',
+  'html', 'i', 'iframe', 'img', 'input', 'ins', 'kbd', 'label', 'legend', 'li', 'link', 'main',
+  'map', 'mark', 'math', 'menu', 'meta', 'meter', 'nav', 'noembed', 'noframes', 'noscript',
+  'object', 'ol', 'optgroup', 'option', 'output', 'p', 'param', 'picture', 'plaintext', 'pre',
+  'progress', 'q', 'rp', 'rt', 'ruby', 's', 'samp', 'script', 'search', 'section', 'select',
+  'slot', 'small', 'source', 'span', 'strike', 'strong', 'style', 'sub', 'summary', 'sup',
+  'svg', 'table', 'tbody', 'td', 'template', 'textarea', 'tfoot', 'th', 'thead', 'time',
+  'title', 'tr', 'track', 'tt', 'u', 'ul', 'var', 'video', 'wbr', 'xmp', 'href', 'class', 'id',
+  'src', 'alt', 'width', 'height', 'target', 'rel', 'name', 'value', 'type', 'lang', 'colspan',
+  'rowspan', 'scope', 'headers', 'align', 'valign', 'border', 'cellpadding', 'cellspacing',
+  'bgcolor', 'color', 'face', 'size', 'srcset', 'sizes', 'loading', 'decoding', 'crossorigin',
+  'referrerpolicy', 'datetime', 'start', 'reversed', 'role', 'tabindex', 'hidden', 'download',
+  'hreflang', 'media', 'poster', 'controls', 'autoplay', 'loop', 'muted', 'preload',
+  'frameborder', 'allowfullscreen', 'allow', 'sandbox', 'srcdoc', 'action', 'method', 'for',
+  'placeholder', 'disabled', 'checked', 'selected', 'readonly', 'required', 'maxlength',
+  'minlength', 'pattern', 'autocomplete', 'accept', 'enctype', 'formaction', 'onclick',
+  'onerror', 'onload', 'onmouseover', 'onfocus', 'onblur', 'onchange', 'onsubmit', 'xmlns',
+]
 const TAG_NAME = /^[a-zA-Z][a-zA-Z0-9-]*$/
 // Names that stay one attribute when the intermediate HTML is parsed again.
 const ATTR_NAME = /^[^\0\t\n\f\r /<=>"'`]+$/
@@ -67,6 +95,23 @@ class Frame {
   }
 }
 
+/** What a policy does with one tag name, worked out once per name. */
+class TagInfo {
+  constructor(rules, name) {
+    this.name = name
+    this.isVoid = VOID.has(name)
+    this.nonText = rules.nonText.has(name)
+    // Written (not skipped) under this name.
+    this.keep = rules.isAllowed(name) && TAG_NAME.test(name)
+    const mapped = rules.transformMap.get(name)
+    this.transform = mapped === undefined ? null : mapped
+    // A callback sees (and may change) the attributes before the tag is written.
+    this.seen = this.transform !== null || rules.transformAll !== null || rules.onOpenTag !== null
+  }
+}
+
+const MAX_CACHED_NAMES = 256
+
 /** The compiled callback side of a policy (the options, once). */
 class Rules {
   constructor(callbacks, normalized) {
@@ -75,10 +120,13 @@ class Rules {
     this.nonText = new Set(normalized.nonTextTags)
     this.mode = normalized.disallowedTagsMode
     this.discard = this.mode === 'discard' || this.mode === 'completelyDiscard'
+    this.completelyDiscard = this.mode === 'completelyDiscard'
     this.exclusiveFilter = callbacks.exclusiveFilter || null
     this.textFilter = callbacks.textFilter || null
     this.onOpenTag = callbacks.onOpenTag || null
     this.onCloseTag = callbacks.onCloseTag || null
+    // Frames' text and mediaChildren are only seen by exclusiveFilter.
+    this.track = this.exclusiveFilter !== null
     this.transformMap = new Map()
     this.transformAll = null
     for (const [from, to] of Object.entries(callbacks.transformTags || {})) {
@@ -88,6 +136,24 @@ class Rules {
     for (const [from, to] of Object.entries(normalized.transformTags)) {
       if (!this.transformMap.has(from)) this.transformMap.set(from, transformFn(to))
     }
+    this.known = new Array(RECORD_NAMES.length).fill(null)
+    this.cached = new Map()
+  }
+
+  /** The TagInfo of RECORD_NAMES[id]. */
+  knownInfo(id) {
+    const info = this.known[id]
+    return info !== null ? info : (this.known[id] = new TagInfo(this, RECORD_NAMES[id]))
+  }
+
+  /** The TagInfo of any name (a bounded cache). */
+  info(name) {
+    let info = this.cached.get(name)
+    if (info === undefined) {
+      info = new TagInfo(this, name)
+      if (this.cached.size < MAX_CACHED_NAMES) this.cached.set(name, info)
+    }
+    return info
   }
 }
 
@@ -99,56 +165,78 @@ Rules.prototype.isAllowed = function (name) {
 class Pass {
   constructor(rules) {
     this.r = rules
-    this.result = ''
+    // The result as pieces (excluding an element truncates them), and its length.
+    this.parts = []
+    this.length = 0
     this.stack = []
+    // Beside each frame: the TagInfo of its written name and the index of its opening tag
+    // in parts.
+    this.outs = []
+    this.partAt = []
     this.skipText = false
     this.skipTextDepth = 0
     this.addedText = false
   }
 
-  open(name, attribs, selfClosing) {
+  write(s) {
+    this.parts.push(s)
+    this.length += s.length
+  }
+
+  /**
+   * A start tag. `attribs` is null when no callback can see it (then `serialized` holds
+   * the attributes as written); `serialized` is null when it cannot stand for `attribs`.
+   */
+  open(info, attribs, selfClosing, serialized) {
     const r = this.r
+    const name = info.name
     if (r.onOpenTag !== null) r.onOpenTag(name, attribs)
     if (this.skipText) {
       this.skipTextDepth++
       return
     }
-    const frame = new Frame(name, attribs, this.result.length)
-    this.stack.push(frame)
+    const frame = new Frame(name, attribs, this.length)
     let outName = name
-    const mapped = r.transformMap.get(name)
-    if (mapped !== undefined) outName = this.transform(frame, mapped, outName)
+    if (info.transform !== null) outName = this.transform(frame, info.transform, outName)
     if (r.transformAll !== null) outName = this.transform(frame, r.transformAll, outName)
+    const out = outName === name ? info : r.info(outName)
     attribs = frame.attribs
     frame.name = outName
-    const skip = !r.isAllowed(outName) || !TAG_NAME.test(outName)
+    const skip = !out.keep
     frame.skip = skip
+    this.stack.push(frame)
+    this.outs.push(out)
+    this.partAt.push(this.parts.length)
     if (skip && r.discard) {
-      if (r.nonText.has(outName)) {
+      if (out.nonText) {
         this.skipText = true
         this.skipTextDepth = 1
       }
       if (frame.innerText) {
         const escaped = escapeText(frame.innerText)
-        this.result += r.textFilter !== null ? r.textFilter(escaped, outName) : escaped
+        this.write(r.textFilter !== null ? '' + r.textFilter(escaped, outName) : escaped)
         this.addedText = true
       }
       return
     }
     // An escaped (disallowed) tag is written as it is: the native pass escapes it.
-    let out = '<' + outName
-    for (const a in attribs) {
-      if (!Object.hasOwn(attribs, a) || !ATTR_NAME.test(a)) continue
-      const v = attribs[a]
-      out += ' ' + a + '="' + escapeAttr(v == null ? '' : v) + '"'
+    let tag = '<' + outName
+    if (serialized !== null && !info.seen) {
+      tag += serialized
+    } else {
+      for (const a in attribs) {
+        if (!Object.hasOwn(attribs, a) || !ATTR_NAME.test(a)) continue
+        const v = attribs[a]
+        tag += ' ' + a + '="' + escapeAttr(v == null ? '' : v) + '"'
+      }
     }
-    out += selfClosing && VOID.has(outName) ? ' />' : '>'
+    tag += selfClosing && out.isVoid ? ' />' : '>'
     if (frame.innerText && r.textFilter === null) {
-      out += escapeText(frame.innerText)
+      tag += escapeText(frame.innerText)
       this.addedText = true
     }
-    this.result += out
-    frame.openingTagLength = this.result.length - frame.tagPosition
+    this.write(tag)
+    frame.openingTagLength = tag.length
   }
 
   /** Applies one transformTags function to `frame`; returns the new tag name. */
@@ -159,22 +247,27 @@ class Pass {
     return typeof t.tagName === 'string' ? t.tagName : name
   }
 
-  text(t) {
+  /** Text; `special`: it holds & < or >. */
+  text(t, special) {
     if (this.skipText) return
     const r = this.r
-    const last = this.stack.length > 0 ? this.stack[this.stack.length - 1] : null
+    const stack = this.stack
+    const last = stack.length > 0 ? stack[stack.length - 1] : null
     let tag
     if (last !== null) {
       tag = last.name
-      if (last.innerText !== undefined) t = last.innerText
+      if (last.innerText !== undefined) {
+        t = last.innerText
+        special = true
+      }
     }
-    if (r.mode === 'completelyDiscard' && !r.isAllowed(tag)) {
+    if (r.completelyDiscard && !r.isAllowed(tag)) {
       t = ''
     } else if (!this.addedText) {
-      const escaped = escapeText(t)
-      this.result += r.textFilter !== null ? r.textFilter(escaped, tag) : escaped
+      const escaped = special ? escapeText(t) : t
+      this.write(r.textFilter !== null ? '' + r.textFilter(escaped, tag) : escaped)
     }
-    if (last !== null) last.text += t
+    if (last !== null && r.track) last.text += t
   }
 
   close(name, isImplied) {
@@ -185,86 +278,113 @@ class Pass {
       if (this.skipTextDepth) return
       this.skipText = false
     }
-    const frame = this.stack.pop()
+    const stack = this.stack
+    const frame = stack.pop()
     if (frame === undefined) return
-    const parent = this.stack.length > 0 ? this.stack[this.stack.length - 1] : null
+    const out = this.outs.pop()
+    const partAt = this.partAt.pop()
+    const parent = stack.length > 0 ? stack[stack.length - 1] : null
     if (frame.skip && r.discard) {
-      if (parent !== null) parent.text += frame.text
+      if (parent !== null && r.track) parent.text += frame.text
       return
     }
     if (r.exclusiveFilter !== null) {
       const verdict = r.exclusiveFilter(frame)
       if (verdict === 'excludeTag') {
-        this.result =
-          this.result.substring(0, frame.tagPosition) +
-          this.result.substring(frame.tagPosition + frame.openingTagLength)
+        // The opening tag is the one piece written at partAt.
+        this.length -= this.parts[partAt].length
+        this.parts[partAt] = ''
         return
       } else if (verdict) {
-        this.result = this.result.substring(0, frame.tagPosition)
+        this.parts.length = partAt
+        this.length = frame.tagPosition
         return
       }
     }
-    if (parent !== null) {
+    if (parent !== null && r.track) {
       if (MEDIA_TAGS.has(frame.tag)) parent.mediaChildren.push(frame.tag)
       parent.text += frame.text
     }
-    if (!VOID.has(frame.name)) this.result += '</' + frame.name + '>'
+    const closeName = frame.name
+    if (!(closeName === out.name ? out.isVoid : VOID.has(closeName))) this.write('</' + closeName + '>')
     this.addedText = false
   }
 
   /** An end tag: closes the innermost open `name` (those inside it implied); stray ones dropped. */
-  end(name) {
+  end(name, isVoid) {
     const stack = this.stack
     let top = stack.length - 1
     while (top >= 0 && stack[top].tag !== name) top--
-    if (top < 0 || VOID.has(name)) return
+    if (top < 0 || isVoid) return
     while (stack.length - 1 > top) this.close(stack[stack.length - 1].tag, true)
     this.close(name, false)
   }
 
-  /**
-   * Records (src/sanitize/records.rs): strings end to end in batch.data, each given by its
-   * end offset in batch.meta: TEXT end | END name_end | START(_SELF_CLOSING) n name_end
-   * (attr_end value_end){n}.
-   */
+  /** Records: see src/sanitize/records.rs. */
   run(batch) {
+    const r = this.r
+    const input = batch.input
     const data = batch.data
     const meta = batch.meta
     const count = meta.length
-    let from = 0
+    const str = (start, end) => (start >= EXTRA ? data.slice(start - EXTRA, end) : input.slice(start, end))
     let at = 0
     while (at < count) {
       const kind = meta[at]
-      if (kind === TEXT) {
-        const to = meta[at + 1]
-        this.text(data.slice(from, to))
-        from = to
-        at += 2
-      } else if (kind === END) {
-        const to = meta[at + 1]
-        this.end(data.slice(from, to))
-        from = to
+      if (kind === TEXT || kind === TEXT_ESCAPE) {
+        this.text(str(meta[at + 1], meta[at + 2]), kind === TEXT_ESCAPE)
+        at += 3
+        continue
+      }
+      const n = kind === END ? 0 : meta[at + 1]
+      at += kind === END ? 1 : 2
+      let id = meta[at++]
+      let info
+      if (id === NAME_INLINE) {
+        info = r.info(str(meta[at], meta[at + 1]))
         at += 2
       } else {
-        const n = meta[at + 1]
-        let to = meta[at + 2]
-        const name = data.slice(from, to)
-        from = to
-        const attribs = {}
-        let j = at + 3
-        for (let k = 0; k < n; k++, j += 2) {
-          const nameEnd = meta[j]
-          to = meta[j + 1]
-          attribs[data.slice(from, nameEnd)] = data.slice(nameEnd, to)
-          from = to
-        }
-        at = j
-        this.open(name, attribs, kind === START_SELF_CLOSING)
-        if (VOID.has(name)) this.close(name, true)
+        info = r.knownInfo(id)
       }
+      if (kind === END) {
+        this.end(info.name, info.isVoid)
+        continue
+      }
+      // The attributes: as an object when a callback can see them, and as written when
+      // none changes them before the tag is written.
+      let attribs = info.seen || r.track ? {} : null
+      let serialized = info.seen ? null : ''
+      const first = at
+      for (let k = 0; k < n; k++) {
+        id = meta[at++]
+        let a
+        if (id === NAME_INLINE) {
+          a = str(meta[at], meta[at + 1])
+          at += 2
+          if (serialized !== null) {
+            // A name not written as is: the object decides (it orders integer-like keys
+            // first and drops '__proto__'); read the attributes again into one.
+            serialized = null
+            if (attribs === null) {
+              attribs = {}
+              at = first
+              k = -1
+              continue
+            }
+          }
+        } else {
+          a = RECORD_NAMES[id]
+        }
+        const v = str(meta[at], meta[at + 1])
+        at += 2
+        if (attribs !== null) attribs[a] = v
+        if (serialized !== null) serialized += ' ' + a + '="' + escapeAttr(v) + '"'
+      }
+      this.open(info, attribs, kind === START_SELF_CLOSING, serialized)
+      if (info.isVoid) this.close(info.name, true)
     }
     while (this.stack.length > 0) this.close(this.stack[this.stack.length - 1].tag, true)
-    return this.result
+    return this.parts.join('')
   }
 }
 
@@ -277,4 +397,4 @@ function compileCallbacks(callbacks, normalized) {
   return (batch) => new Pass(rules).run(batch)
 }
 
-module.exports = { compileCallbacks, RECORD_KINDS }
+module.exports = { compileCallbacks, RECORD_KINDS, RECORD_NAMES }

@@ -1,16 +1,53 @@
 //! napi bindings for the sanitize core: a compiled policy as a class, cleaning strings
 //! in and out. Options arrive as JSON already checked and merged by lib/sanitize.js.
 
-use crate::sanitize::{Policy, PolicyOptions};
-use napi::bindgen_prelude::Uint32Array;
+use crate::sanitize::{Policy, PolicyOptions, Records};
+use napi::bindgen_prelude::{ToNapiValue, TypeName, Uint32Array};
+use napi::{sys, JsString, JsValue, ValueType};
 use napi_derive::napi;
 
-/// Tag and text records (see `sanitize::records`): strings end to end in `data`, the
-/// records as numbers in `meta`.
-#[napi(object)]
+/// Tag and text records (see `sanitize::records`): `{ input, data, meta }`, `input` the
+/// very JavaScript string they were read from (strings are ranges of it or of `data`), the
+/// records as numbers in `meta` (a `Uint32Array`).
 pub struct RecordBatch {
-    pub data: String,
-    pub meta: Uint32Array,
+    input: sys::napi_value,
+    data: String,
+    meta: Vec<u32>,
+}
+
+impl RecordBatch {
+    fn new(input: &JsString<'_>, records: Records<'_>) -> Self {
+        RecordBatch {
+            input: input.raw(),
+            data: records.data,
+            meta: records.meta,
+        }
+    }
+}
+
+impl TypeName for RecordBatch {
+    fn type_name() -> &'static str {
+        "RecordBatch"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+impl ToNapiValue for RecordBatch {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let mut object = std::ptr::null_mut();
+        napi::check_status!(unsafe { sys::napi_create_object(env, &mut object) })?;
+        let data = unsafe { String::to_napi_value(env, val.data) }?;
+        let meta = unsafe { Uint32Array::to_napi_value(env, Uint32Array::new(val.meta)) }?;
+        for (key, value) in [(c"input", val.input), (c"data", data), (c"meta", meta)] {
+            napi::check_status!(unsafe {
+                sys::napi_set_named_property(env, object, key.as_ptr(), value)
+            })?;
+        }
+        Ok(object)
+    }
 }
 
 /// A compiled sanitization policy: compile once, clean many strings.
@@ -41,20 +78,34 @@ impl HtmlPolicy {
     /// The input as flat tag and text records (see `sanitize::records`): the batch the
     /// JavaScript callbacks run over, in one call.
     #[napi(catch_unwind)]
-    pub fn records(&self, input: String) -> RecordBatch {
-        let r = crate::sanitize::records(&self.inner, &input);
-        RecordBatch {
-            data: r.data,
-            meta: Uint32Array::new(r.meta),
-        }
+    pub fn records(&self, input: JsString) -> napi::Result<RecordBatch> {
+        let text = input.into_utf8()?;
+        let records = crate::sanitize::records(&self.inner, text.as_str()?);
+        Ok(RecordBatch::new(&input, records))
     }
 
-    /// The record kinds in `records().meta`: [text, end, start, start self-closing]
-    /// (lib/sanitize/callbacks.js holds the same numbers; a test ties them).
+    /// The record kinds in `records().meta`: [text, end, start, start self-closing, text
+    /// to escape], then the `EXTRA` bit and `NAME_INLINE` (lib/sanitize/callbacks.js holds
+    /// the same numbers; a test ties them).
     #[napi(catch_unwind)]
     pub fn record_kinds() -> Vec<u32> {
         use crate::sanitize::records as r;
-        vec![r::TEXT, r::END, r::START, r::START_SELF_CLOSING]
+        vec![
+            r::TEXT,
+            r::END,
+            r::START,
+            r::START_SELF_CLOSING,
+            r::TEXT_ESCAPE,
+            r::EXTRA,
+            r::NAME_INLINE,
+        ]
+    }
+
+    /// The names `records().meta` gives by number (lib/sanitize/callbacks.js holds the same
+    /// list; a test ties them).
+    #[napi(catch_unwind)]
+    pub fn record_names() -> Vec<&'static str> {
+        crate::sanitize::records::NAMES.to_vec()
     }
 
     /// Sanitizes many strings in one call (a request body's fields).
@@ -79,12 +130,10 @@ impl HtmlPolicy {
 
     /// `records` read by html5ever alone (no byte-level lane): for the differential test.
     #[napi(catch_unwind)]
-    pub fn records_with_html5ever(&self, input: String) -> RecordBatch {
-        let r = crate::sanitize::records_with_html5ever(&self.inner, &input);
-        RecordBatch {
-            data: r.data,
-            meta: Uint32Array::new(r.meta),
-        }
+    pub fn records_with_html5ever(&self, input: JsString) -> napi::Result<RecordBatch> {
+        let text = input.into_utf8()?;
+        let records = crate::sanitize::records_with_html5ever(&self.inner, text.as_str()?);
+        Ok(RecordBatch::new(&input, records))
     }
 
     /// The same policy applied by ammonia alone: the tests' safety oracle.

@@ -113,7 +113,7 @@ pub(crate) fn sanitize(policy: &Policy, input: &str, lane: bool) -> String {
 
 /// The input as tag and text records (for the callback path), read by the same two readers
 /// (byte-level lane, html5ever) as `sanitize`.
-pub(crate) fn records(policy: &Policy, input: &str, lane: bool) -> Records {
+pub(crate) fn records<'i>(policy: &'i Policy, input: &'i str, lane: bool) -> Records<'i> {
     let sink = Sink {
         policy,
         state: RefCell::new(State {
@@ -124,7 +124,7 @@ pub(crate) fn records(policy: &Policy, input: &str, lane: bool) -> Records {
             escaping: Vec::new(),
             open_all: Vec::new(),
         }),
-        records: Some(RefCell::new(Records::with_capacity(input.len()))),
+        records: Some(RefCell::new(Records::new(input))),
     };
     run(&sink, input, lane);
     sink.records.expect("recording").into_inner()
@@ -180,7 +180,7 @@ pub(crate) struct Sink<'p> {
     policy: &'p Policy,
     state: RefCell<State<'p>>,
     /// Recording (the callback path): tokens are written as records, not sanitized.
-    records: Option<RefCell<Records>>,
+    records: Option<RefCell<Records<'p>>>,
 }
 
 /// A tag as either reader sees it: lower-case names, decoded attribute values.
