@@ -12,7 +12,7 @@ const fs = require('node:fs')
 const path = require('node:path')
 const { compile, compileWith } = require('../lib/validate/compile')
 const { createParser } = require('../lib/validate/json')
-const { emitValidator, emitExplainer } = require('../lib/validate/emit')
+const { emitValidator, emitExplainer, stringChecks } = require('../lib/validate/emit')
 const { ValidationError, toDetails } = require('../lib/validate/errors')
 const native = require('../lib/native')
 const { prng } = require('./helpers/prng')
@@ -30,8 +30,11 @@ function skipOrFail(what, where) {
 function emittedOf(v) {
   const id = v.schemaId
   const plan = native.schemaPlanById(id)
-  const check = (k, s) => native.checkStringsById(id, k, s)
-  return { fast: emitValidator(plan, check), explain: emitExplainer(plan, check) }
+  const checks = stringChecks(
+    (k, s) => native.checkStringsById(id, k, s),
+    (k, s) => native.checkStringById(id, k, s),
+  )
+  return { fast: emitValidator(plan, checks.batch), explain: emitExplainer(plan, checks.one) }
 }
 
 const sortErrors = (list) => list.map((e) => JSON.stringify(e)).sort()

@@ -5,7 +5,7 @@
 
 const native = require('../native')
 const { createMutator, pointerTo } = require('./mutate')
-const { emitValidator, emitExplainer } = require('./emit')
+const { emitValidator, emitExplainer, stringChecks } = require('./emit')
 
 const KNOWN = new Set([
   'allErrors',
@@ -156,10 +156,14 @@ function compile(schema, options) {
 function emitter(id) {
   const planById = native.schemaPlanById
   const checkStrings = native.checkStringsById
-  const check = (slots, strings) => checkStrings(id, slots, strings)
+  const checkString = native.checkStringById
+  const checks = stringChecks(
+    (slots, strings) => checkStrings(id, slots, strings),
+    (slot, string) => checkString(id, slot, string),
+  )
   return {
-    fast: () => emitValidator(planById(id), check),
-    explain: () => emitExplainer(planById(id), check),
+    fast: () => emitValidator(planById(id), checks.batch),
+    explain: () => emitExplainer(planById(id), checks.one),
   }
 }
 

@@ -342,7 +342,7 @@ function explainStr(n, x, path, ctx) {
     out.push(`if (!r${ctx.consts.length - 1}.test(${x})) {${fail('pattern')}}`)
   }
   const native = (slot, keyword) =>
-    `if (LONE.test(${x})) return null; if (!checkStrings([${slot}], [${x}])) {${pushCode(n, keyword, path)}}`
+    `if (LONE.test(${x})) return null; if (!checkOne(${slot}, ${x})) {${pushCode(n, keyword, path)}}`
   if (n.reSlot !== undefined) out.push(native(n.reSlot, 'pattern'))
   if (n.fmtSlot !== undefined) {
     out.push(n.email ? `if (!email(${x})) {${native(n.fmtSlot, 'format')}}` : native(n.fmtSlot, 'format'))
@@ -400,10 +400,10 @@ function explainObj(n, x, path, depth, ctx) {
 /**
  * The explain function for a plan description: `(data) => errors` (ajv-shaped, every
  * failing check of the plan) or null when unsure; null itself when the plan cannot be
- * emitted. `checkStrings(slots, strings)` runs native pattern/format checks (here one
- * string per call, to find which fails); data nested deeper than `depthLimit` is unsure.
+ * emitted. `checkOne(slot, string)` runs one native pattern/format check (to find which
+ * string fails); data nested deeper than `depthLimit` is unsure.
  */
-function emitExplainer(description, checkStrings, depthLimit = MAX_DEPTH) {
+function emitExplainer(description, checkOne, depthLimit = MAX_DEPTH) {
   if (typeof description !== 'string') return null
   const ctx = { consts: [], vars: 0, limit: Math.min(depthLimit, MAX_DEPTH) }
   let body
@@ -421,12 +421,12 @@ ${body}
 return E;
 }`
   try {
-    return new Function('C', 'plain', 'cpLen', 'email', 'checkStrings', 'LONE', 'seg', src)(
+    return new Function('C', 'plain', 'cpLen', 'email', 'checkOne', 'LONE', 'seg', src)(
       ctx.consts,
       makePlain(ctx.limit),
       cpLen,
       email,
-      checkStrings,
+      checkOne,
       LONE_SURROGATE,
       pointerSegment,
     )
@@ -435,4 +435,34 @@ return E;
   }
 }
 
-module.exports = { emitValidator, emitExplainer, email, cpLen, makePlain, pointerSegment }
+// Longest string whose failed native check is remembered (a rejected input usually fails
+// one string, which explain then checks alone: the answer is reused, not asked again).
+const REMEMBERED = 1024
+
+/**
+ * The native string checks of one schema: `batch(slots, strings)` for the emitted
+ * validator (one native call per validation), `one(slot, string)` for the explain function. A batch of one string that
+ * failed is remembered, so explain's check of that same string does not cross to Rust again
+ * (a check's answer depends only on its slot and string).
+ */
+function stringChecks(checkBatch, checkOne) {
+  let failedSlot = -1
+  let failed = null
+  return {
+    batch(slots, strings) {
+      // One string (the usual case) takes the single check: its call costs half as much.
+      const ok = slots.length === 1 ? checkOne(slots[0], strings[0]) : checkBatch(slots, strings)
+      if (!ok && slots.length === 1 && strings[0].length <= REMEMBERED) {
+        failedSlot = slots[0]
+        failed = strings[0]
+      }
+      return ok
+    },
+    one(slot, string) {
+      if (slot === failedSlot && string === failed) return false
+      return checkOne(slot, string)
+    },
+  }
+}
+
+module.exports = { emitValidator, emitExplainer, stringChecks, email, cpLen, makePlain, pointerSegment }

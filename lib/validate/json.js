@@ -7,7 +7,7 @@
 const { isUtf8 } = require('node:buffer')
 const native = require('../native')
 const { compile, normalizeOptions } = require('./compile')
-const { emitValidator, emitExplainer } = require('./emit')
+const { emitValidator, emitExplainer, stringChecks } = require('./emit')
 const { ValidationError, toDetails, bodyError } = require('./errors')
 const { parseLimit, typeMatcher, charsetOf, hasBody, readBody } = require('./read')
 const { report } = require('../events')
@@ -92,7 +92,14 @@ function createParser(options) {
   const { syntax, tooDeep, invalid, unknownId, protoFlag, codeMask } = statusTable()
   // Touched here so a missing addon fails at start-up; called through `native` per request
   // so metrics({ nativeDurations }) can wrap them after this json() is made.
-  requireNative(['checkBodyById', 'scanBody', 'takeBodyErrors', 'schemaPlanById', 'checkStringsById'])
+  requireNative([
+    'checkBodyById',
+    'scanBody',
+    'takeBodyErrors',
+    'schemaPlanById',
+    'checkStringsById',
+    'checkStringById',
+  ])
   let check = null
   let mutating = false
   if (opts.schema !== undefined) {
@@ -189,8 +196,11 @@ const SMALL_BODY = 16 * 1024
  */
 function smallBodyPath(schemaId, depth, reviver, strict) {
   if (schemaId === -1 || reviver !== undefined) return null
-  const check = (slots, strings) => native.checkStringsById(schemaId, slots, strings)
-  const fast = emitValidator(native.schemaPlanById(schemaId), check, depth)
+  const checks = stringChecks(
+    (slots, strings) => native.checkStringsById(schemaId, slots, strings),
+    (slot, string) => native.checkStringById(schemaId, slot, string),
+  )
+  const fast = emitValidator(native.schemaPlanById(schemaId), checks.batch, depth)
   if (fast === null) return null
   // Made on the first rejected body (emit.js): one error it is sure of is the error the
   // Rust path would report (json() collects all errors, and there is only that one).
@@ -209,7 +219,7 @@ function smallBodyPath(schemaId, depth, reviver, strict) {
     // stays in the text and fails JSON.parse above, so it takes the Rust path too.
     if (strict && (typeof body !== 'object' || body === null)) return undefined
     if (fast(body)) return { body }
-    if (explain === undefined) explain = emitExplainer(native.schemaPlanById(schemaId), check, depth)
+    if (explain === undefined) explain = emitExplainer(native.schemaPlanById(schemaId), checks.one, depth)
     const errors = explain === null ? null : explain(body)
     return errors !== null && errors.length === 1 ? new ValidationError(toDetails('body', errors)) : undefined
   }

@@ -161,6 +161,20 @@ pub fn check_strings_by_id(id: u32, slots: Vec<u32>, strings: Vec<String>) -> bo
     })
 }
 
+/// One native string check of an emitted validator: whether `string` passes the pattern
+/// or format of `slot` (the explain function's rare path, finding which string failed;
+/// cheaper to call than the batched form).
+#[napi(catch_unwind)]
+pub fn check_string_by_id(id: u32, slot: u32, string: String) -> bool {
+    BY_ID.with(|t| {
+        t.borrow()
+            .get(id as usize)
+            .and_then(Option::as_ref)
+            .and_then(|s| s.emitted())
+            .is_some_and(|e| e.check_string(slot, &string))
+    })
+}
+
 /// The errors of the last `checkBodyById` that returned 3, as JSON text.
 #[napi(catch_unwind)]
 pub fn take_body_errors() -> String {

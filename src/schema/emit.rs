@@ -50,6 +50,15 @@ impl Emitted {
     }
 }
 
+impl Emitted {
+    /// Whether `s` passes the native check of `slot` (false for a slot that does not exist).
+    pub fn check_string(&self, slot: u32, s: &str) -> bool {
+        self.slots
+            .get(slot as usize)
+            .is_some_and(|check| check.check(s))
+    }
+}
+
 /// Describes `root` for lib/validate/emit.js.
 pub(super) fn emit(root: &Node) -> Emitted {
     let mut slots = Vec::new();
