@@ -21,24 +21,32 @@ const { RECORD_KINDS, RECORD_NAMES } = require('../lib/sanitize/callbacks')
  * known, strings in bounds, batch.data covered exactly, in order.
  */
 function recordPieces(batch) {
-  const [TEXT, END, START, SELF_CLOSING, TEXT_ESCAPE, EXTRA, NAME_INLINE] = RECORD_KINDS
-  const { input, data, meta } = batch
+  const [TEXT, END, START, SELF_CLOSING, TEXT_ESCAPE, EXTRA, ESCAPE, NAME_INLINE] = RECORD_KINDS
+  const [input, data, meta] = batch
+  assert.ok(meta instanceof Uint32Array)
   assert.equal(typeof input, 'string')
   const out = []
   let at = 0
   let dataEnd = 0
-  const string = () => {
-    const start = meta[at]
+  const string = (value = false) => {
+    const raw = meta[at]
     const end = meta[at + 1]
     at += 2
-    if (start >= EXTRA) {
-      assert.equal(start - EXTRA, dataEnd, 'data strings in order')
+    const flagged = (raw & ESCAPE) !== 0
+    const start = raw & (ESCAPE - 1)
+    let s
+    if (raw >= EXTRA) {
+      assert.equal(start, dataEnd, 'data strings in order')
       assert.ok(end >= dataEnd && end <= data.length, 'a data string in bounds')
       dataEnd = end
-      return data.slice(start - EXTRA, end)
+      s = data.slice(start, end)
+    } else {
+      assert.ok(start <= end && end <= input.length, 'an input string in bounds')
+      s = input.slice(start, end)
     }
-    assert.ok(start <= end && end <= input.length, 'an input string in bounds')
-    return input.slice(start, end)
+    if (value) assert.equal(flagged, /[&<>"]/.test(s), 'ESCAPE exactly when the value holds & < > "')
+    else assert.ok(!flagged, 'ESCAPE only on attribute values')
+    return s
   }
   const name = () => {
     const id = meta[at++]
@@ -58,7 +66,7 @@ function recordPieces(batch) {
       assert.ok(kind === START || kind === SELF_CLOSING, `a known kind (${kind})`)
       const n = meta[at++]
       out.push(kind === START ? 'S' : 'S/', name())
-      for (let k = 0; k < n; k++) out.push(name(), string())
+      for (let k = 0; k < n; k++) out.push(name(), string(true))
     }
   }
   assert.equal(dataEnd, data.length, 'the records cover the data')

@@ -28,10 +28,13 @@ const VOID = new Set([
   'image',
 ])
 // The record format (src/sanitize/records.rs): the kinds, the bit of a string start that
-// says the string is in batch.data (not the input), and the name number that says a string
-// follows (HtmlPolicy.recordKinds(); a test ties them).
-const RECORD_KINDS = [0, 1, 2, 3, 4, 0x80000000, 204]
-const [TEXT, END, , START_SELF_CLOSING, TEXT_ESCAPE, EXTRA, NAME_INLINE] = RECORD_KINDS
+// says the string is in batch.data (not the input), the bit of an attribute value's start
+// that says it holds & < > or ", and the name number that says a string follows
+// (HtmlPolicy.recordKinds(); a test ties them).
+const RECORD_KINDS = [0, 1, 2, 3, 4, 0x80000000, 0x40000000, 204]
+const [TEXT, END, , START_SELF_CLOSING, TEXT_ESCAPE, EXTRA, ESCAPE, NAME_INLINE] = RECORD_KINDS
+// A string start without its flag bits.
+const OFFSET = ESCAPE - 1
 // Tag and attribute names the records give by number (HtmlPolicy.recordNames(); a test ties
 // them): strings held here, so reading a name is an array load and attribute keys are
 // the same strings every time.
@@ -168,6 +171,7 @@ class Pass {
     // The result as pieces (excluding an element truncates them), and its length.
     this.parts = []
     this.length = 0
+    this.cur = ''
     this.stack = []
     // Beside each frame: the TagInfo of its written name and the index of its opening tag
     // in parts.
@@ -179,8 +183,7 @@ class Pass {
   }
 
   write(s) {
-    this.parts.push(s)
-    this.length += s.length
+    this.cur += s
   }
 
   /**
@@ -195,7 +198,7 @@ class Pass {
       this.skipTextDepth++
       return
     }
-    const frame = new Frame(name, attribs, this.length)
+    const frame = new Frame(name, attribs, this.length + this.cur.length)
     let outName = name
     if (info.transform !== null) outName = this.transform(frame, info.transform, outName)
     if (r.transformAll !== null) outName = this.transform(frame, r.transformAll, outName)
@@ -235,7 +238,14 @@ class Pass {
       tag += escapeText(frame.innerText)
       this.addedText = true
     }
-    this.write(tag)
+    if (this.cur !== '') {
+      this.parts.push(this.cur)
+      this.length += this.cur.length
+      this.cur = ''
+    }
+    this.partAt[this.partAt.length - 1] = this.parts.length
+    this.parts.push(tag)
+    this.length += tag.length
     frame.openingTagLength = tag.length
   }
 
@@ -298,6 +308,7 @@ class Pass {
       } else if (verdict) {
         this.parts.length = partAt
         this.length = frame.tagPosition
+        this.cur = ''
         return
       }
     }
@@ -320,14 +331,14 @@ class Pass {
     this.close(name, false)
   }
 
-  /** Records: see src/sanitize/records.rs. */
+  /** Records: `[input, data, meta]`, see src/sanitize/records.rs. */
   run(batch) {
     const r = this.r
-    const input = batch.input
-    const data = batch.data
-    const meta = batch.meta
+    const input = batch[0]
+    const data = batch[1]
+    const meta = batch[2]
     const count = meta.length
-    const str = (start, end) => (start >= EXTRA ? data.slice(start - EXTRA, end) : input.slice(start, end))
+    const str = (start, end) => (start >= EXTRA ? data : input).slice(start & OFFSET, end)
     let at = 0
     while (at < count) {
       const kind = meta[at]
@@ -375,15 +386,18 @@ class Pass {
         } else {
           a = RECORD_NAMES[id]
         }
-        const v = str(meta[at], meta[at + 1])
+        const start = meta[at]
+        const v = str(start, meta[at + 1])
         at += 2
         if (attribs !== null) attribs[a] = v
-        if (serialized !== null) serialized += ' ' + a + '="' + escapeAttr(v) + '"'
+        if (serialized !== null)
+          serialized += ' ' + a + '="' + ((start & ESCAPE) !== 0 ? escapeAttr(v) : v) + '"'
       }
       this.open(info, attribs, kind === START_SELF_CLOSING, serialized)
       if (info.isVoid) this.close(info.name, true)
     }
     while (this.stack.length > 0) this.close(this.stack[this.stack.length - 1].tag, true)
+    this.parts.push(this.cur)
     return this.parts.join('')
   }
 }

@@ -2,13 +2,48 @@
 //! in and out. Options arrive as JSON already checked and merged by lib/sanitize.js.
 
 use crate::sanitize::{Policy, PolicyOptions, Records};
-use napi::bindgen_prelude::{ToNapiValue, TypeName, Uint32Array};
-use napi::{sys, JsString, JsValue, ValueType};
+use napi::bindgen_prelude::{ToNapiValue, TypeName};
+use napi::{check_status, sys, JsString, JsValue, ValueType};
 use napi_derive::napi;
+use std::ptr;
 
-/// Tag and text records (see `sanitize::records`): `{ input, data, meta }`, `input` the
-/// very JavaScript string they were read from (strings are ranges of it or of `data`), the
-/// records as numbers in `meta` (a `Uint32Array`).
+/// A JavaScript string from Rust: an ASCII string is handed over as Latin-1 (a copy; no
+/// UTF-8 decoding on the JavaScript side), any other as UTF-8.
+unsafe fn js_string(env: sys::napi_env, s: &str) -> napi::Result<sys::napi_value> {
+    let mut out = ptr::null_mut();
+    check_status!(unsafe {
+        if s.is_ascii() {
+            sys::napi_create_string_latin1(env, s.as_ptr().cast(), s.len() as isize, &mut out)
+        } else {
+            sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out)
+        }
+    })?;
+    Ok(out)
+}
+
+/// A cleaned string, returned through `js_string`.
+pub struct Cleaned(String);
+
+impl TypeName for Cleaned {
+    fn type_name() -> &'static str {
+        "string"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::String
+    }
+}
+
+impl ToNapiValue for Cleaned {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        unsafe { js_string(env, &val.0) }
+    }
+}
+
+/// Tag and text records (see `sanitize::records`), as the array `[input, data, meta]`:
+/// `input` the very JavaScript string they were read from (strings are ranges of it or of
+/// `data`), the records as numbers in `meta` (a `Uint32Array` over memory V8 owns: no
+/// external buffer and finalizer per batch).
 pub struct RecordBatch {
     input: sys::napi_value,
     data: String,
@@ -37,16 +72,37 @@ impl TypeName for RecordBatch {
 
 impl ToNapiValue for RecordBatch {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
-        let mut object = std::ptr::null_mut();
-        napi::check_status!(unsafe { sys::napi_create_object(env, &mut object) })?;
-        let data = unsafe { String::to_napi_value(env, val.data) }?;
-        let meta = unsafe { Uint32Array::to_napi_value(env, Uint32Array::new(val.meta)) }?;
-        for (key, value) in [(c"input", val.input), (c"data", data), (c"meta", meta)] {
-            napi::check_status!(unsafe {
-                sys::napi_set_named_property(env, object, key.as_ptr(), value)
-            })?;
+        let data = unsafe { js_string(env, &val.data) }?;
+        let bytes = std::mem::size_of_val(val.meta.as_slice());
+        let mut memory = ptr::null_mut();
+        let mut buffer = ptr::null_mut();
+        check_status!(unsafe {
+            sys::napi_create_arraybuffer(env, bytes, &mut memory, &mut buffer)
+        })?;
+        if bytes > 0 {
+            // SAFETY: `memory` is the new buffer's `bytes` writable bytes; the source is
+            // `meta`'s, the same length; they cannot overlap.
+            unsafe {
+                ptr::copy_nonoverlapping(val.meta.as_ptr().cast::<u8>(), memory.cast::<u8>(), bytes)
+            };
         }
-        Ok(object)
+        let mut meta = ptr::null_mut();
+        check_status!(unsafe {
+            sys::napi_create_typedarray(
+                env,
+                sys::TypedarrayType::uint32_array,
+                val.meta.len(),
+                buffer,
+                0,
+                &mut meta,
+            )
+        })?;
+        let mut array = ptr::null_mut();
+        check_status!(unsafe { sys::napi_create_array_with_length(env, 3, &mut array) })?;
+        for (i, value) in [val.input, data, meta].into_iter().enumerate() {
+            check_status!(unsafe { sys::napi_set_element(env, array, i as u32, value) })?;
+        }
+        Ok(array)
     }
 }
 
@@ -71,8 +127,8 @@ impl HtmlPolicy {
 
     /// Sanitizes one string.
     #[napi(catch_unwind)]
-    pub fn clean(&self, input: String) -> String {
-        self.inner.clean(&input).into_owned()
+    pub fn clean(&self, input: String) -> Cleaned {
+        Cleaned(self.inner.clean(&input).into_owned())
     }
 
     /// The input as flat tag and text records (see `sanitize::records`): the batch the
@@ -85,8 +141,8 @@ impl HtmlPolicy {
     }
 
     /// The record kinds in `records().meta`: [text, end, start, start self-closing, text
-    /// to escape], then the `EXTRA` bit and `NAME_INLINE` (lib/sanitize/callbacks.js holds
-    /// the same numbers; a test ties them).
+    /// to escape], then the `EXTRA` and `ESCAPE` bits and `NAME_INLINE`
+    /// (lib/sanitize/callbacks.js holds the same numbers; a test ties them).
     #[napi(catch_unwind)]
     pub fn record_kinds() -> Vec<u32> {
         use crate::sanitize::records as r;
@@ -97,6 +153,7 @@ impl HtmlPolicy {
             r::START_SELF_CLOSING,
             r::TEXT_ESCAPE,
             r::EXTRA,
+            r::ESCAPE,
             r::NAME_INLINE,
         ]
     }
@@ -110,10 +167,10 @@ impl HtmlPolicy {
 
     /// Sanitizes many strings in one call (a request body's fields).
     #[napi(catch_unwind)]
-    pub fn clean_many(&self, inputs: Vec<String>) -> Vec<String> {
+    pub fn clean_many(&self, inputs: Vec<String>) -> Vec<Cleaned> {
         inputs
             .iter()
-            .map(|s| self.inner.clean(s).into_owned())
+            .map(|s| Cleaned(self.inner.clean(s).into_owned()))
             .collect()
     }
 }

@@ -7,7 +7,8 @@
 //! - `START|START_SELF_CLOSING n name (name start end){n}` (attribute name, value).
 //!
 //! A `name` (tag or attribute) is one number, its index in `NAMES`, or `NAME_INLINE`
-//! followed by `start end`. A string `start end` is a range of the input itself (the
+//! followed by `start end`. An attribute value's `start` has the `ESCAPE` bit when the
+//! value holds `&`, `<`, `>` or `"`. A string `start end` is a range of the input itself (the
 //! JavaScript string the batch was made from: nothing copied) or, when `start` has the
 //! `EXTRA` bit, of `data` (text with decoded character references, lower-cased names, any
 //! string of a non-ASCII input): offsets in UTF-16 units, as JavaScript slices strings.
@@ -28,6 +29,8 @@ pub const TEXT_ESCAPE: u32 = 4;
 
 /// The bit of a string start that says the string is in `data`, not the input.
 pub const EXTRA: u32 = 1 << 31;
+/// The bit of an attribute value's start that says the value holds `&`, `<`, `>` or `"`.
+pub const ESCAPE: u32 = 1 << 30;
 
 /// Tag and attribute names written as their index here (exported by
 /// `HtmlPolicy.recordNames()`, tied to lib/sanitize/callbacks.js's list by a test).
@@ -243,40 +246,49 @@ pub const NAME_INLINE: u32 = NAMES.len() as u32;
 
 const SLOTS: usize = 1024;
 
-/// The index of `name` in `NAMES` (an open-addressing table built once).
+/// A name of 1 to 16 bytes as one number (zero-padded), for hashing and comparing at once.
+fn key(name: &str) -> Option<u128> {
+    let b = name.as_bytes();
+    if b.is_empty() || b.len() > 16 {
+        return None;
+    }
+    let mut k = [0u8; 16];
+    k[..b.len()].copy_from_slice(b);
+    Some(u128::from_le_bytes(k))
+}
+
+fn slot(key: u128) -> usize {
+    let h = (key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (h >> 54) as usize & (SLOTS - 1)
+}
+
+/// The index of `name` in `NAMES` (an open-addressing table of keys, built once).
 fn name_id(name: &str) -> Option<u32> {
-    static TABLE: OnceLock<Vec<u16>> = OnceLock::new();
+    static TABLE: OnceLock<Vec<(u128, u16)>> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
-        let mut table = vec![0u16; SLOTS];
+        let mut table = vec![(0u128, 0u16); SLOTS];
         for (i, n) in NAMES.iter().enumerate() {
-            let mut slot = hash(n);
-            while table[slot] != 0 {
-                slot = (slot + 1) & (SLOTS - 1);
+            let k = key(n).expect("a name of 1 to 16 bytes");
+            let mut at = slot(k);
+            while table[at].1 != 0 {
+                at = (at + 1) & (SLOTS - 1);
             }
-            table[slot] = i as u16 + 1;
+            table[at] = (k, i as u16 + 1);
         }
         table
     });
-    if name.len() > 16 {
-        return None;
-    }
-    let mut slot = hash(name);
+    let k = key(name)?;
+    let mut at = slot(k);
     loop {
-        match table[slot] {
-            0 => return None,
-            id if NAMES[id as usize - 1] == name => return Some(id as u32 - 1),
-            _ => slot = (slot + 1) & (SLOTS - 1),
+        match table[at] {
+            (_, 0) => return None,
+            // Equal keys and lengths: equal names (the padding is not part of the name).
+            (other, id) if other == k && NAMES[id as usize - 1].len() == name.len() => {
+                return Some(id as u32 - 1)
+            }
+            _ => at = (at + 1) & (SLOTS - 1),
         }
     }
-}
-
-/// FNV-1a over the bytes, folded to a slot.
-fn hash(name: &str) -> usize {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in name.bytes() {
-        h = (h ^ b as u32).wrapping_mul(0x0100_0193);
-    }
-    (h ^ (h >> 16)) as usize & (SLOTS - 1)
 }
 
 /// A batch of records.
@@ -301,7 +313,7 @@ impl<'i> Records<'i> {
             data: String::new(),
             meta: Vec::with_capacity(input.len() / 4 + 16),
             input,
-            in_place: input.is_ascii() && input.len() < EXTRA as usize,
+            in_place: input.is_ascii() && input.len() < ESCAPE as usize,
             len16: 0,
             open_text: None,
         }
@@ -323,7 +335,12 @@ impl<'i> Records<'i> {
         self.name(tag.name);
         for (name, value) in tag.attrs {
             self.name(name);
+            let at = self.meta.len();
             self.string(value);
+            let v = value.as_bytes();
+            if memchr::memchr3(b'&', b'<', b'>', v).is_some() || memchr::memchr(b'"', v).is_some() {
+                self.meta[at] |= ESCAPE;
+            }
         }
     }
 
@@ -405,7 +422,7 @@ impl<'i> Records<'i> {
         let meta = &self.meta;
         let mut i = 0;
         let mut string = |i: &mut usize, out: &mut Vec<String>| {
-            let (start, end) = (meta[*i], meta[*i + 1] as usize);
+            let (start, end) = (meta[*i] & !ESCAPE, meta[*i + 1] as usize);
             *i += 2;
             let units = if start & EXTRA != 0 {
                 let start = (start & !EXTRA) as usize;
@@ -434,7 +451,14 @@ impl<'i> Records<'i> {
             match kind {
                 TEXT | TEXT_ESCAPE => {
                     out.push(if kind == TEXT { "T" } else { "T&" }.into());
+                    assert_eq!(meta[i] & ESCAPE, 0, "ESCAPE on a text");
                     string(&mut i, &mut out);
+                    let text = out.last().expect("a text");
+                    assert_eq!(
+                        kind == TEXT_ESCAPE,
+                        text.contains(['&', '<', '>']),
+                        "TEXT_ESCAPE"
+                    );
                 }
                 END => {
                     out.push("E".into());
@@ -448,7 +472,10 @@ impl<'i> Records<'i> {
                     name(&mut i, &mut out, &mut string);
                     for _ in 0..n {
                         name(&mut i, &mut out, &mut string);
+                        let flagged = meta[i] & ESCAPE != 0;
                         string(&mut i, &mut out);
+                        let value = out.last().expect("a value");
+                        assert_eq!(flagged, value.contains(['&', '<', '>', '"']), "ESCAPE");
                     }
                 }
                 other => panic!("unknown record kind {other}"),
@@ -485,14 +512,15 @@ mod tests {
 
     #[test]
     fn records_tags_and_decoded_text() {
-        let input = "a&amp;b<p id=x>c</p><script>1<2</script><br/><x-y data-k=v>&lt;";
+        let input =
+            "a&amp;b<p id=x>c</p><script>1<2</script><br/><x-y data-k=v>&lt;<b title='\"q\"'>";
         let r = records(&Policy::sanitize_html_defaults(), input);
         assert_eq!(
             r.pieces(),
             [
                 "T&", "a&b", "S", "1", "p", "id", "x", "T", "c", "E", "p", "S", "0", "script",
                 "T&", "1<2", "E", "script", "S/", "0", "br", "S", "1", "x-y", "data-k", "v", "T&",
-                "<"
+                "<", "S", "1", "b", "title", "\"q\""
             ]
         );
         // In place: only the decoded text and nothing else is copied.
