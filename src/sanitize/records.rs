@@ -319,6 +319,20 @@ impl<'i> Records<'i> {
         }
     }
 
+    /// The same records, borrowing `input` for a longer lifetime (the input they were
+    /// read from).
+    pub(crate) fn of<'j>(self, input: &'j str) -> Records<'j> {
+        assert!(std::ptr::eq(self.input, input), "the records' own input");
+        Records {
+            data: self.data,
+            meta: self.meta,
+            input,
+            in_place: self.in_place,
+            len16: self.len16,
+            open_text: self.open_text,
+        }
+    }
+
     pub(crate) fn tag(&mut self, tag: &TagView<'_>) {
         self.open_text = None;
         if !tag.start {
@@ -497,12 +511,12 @@ fn utf16_len(s: &str) -> u32 {
 
 /// Tokenizes `input` into records with `policy`'s readers (bounded by the input: a few
 /// numbers per input byte at most).
-pub fn records<'i>(policy: &'i Policy, input: &'i str) -> Records<'i> {
+pub fn records<'i>(policy: &Policy, input: &'i str) -> Records<'i> {
     super::stream::records(policy, input, true)
 }
 
 /// `records` with html5ever's tokenizer for everything (no byte-level lane): for tests.
-pub fn records_with_html5ever<'i>(policy: &'i Policy, input: &'i str) -> Records<'i> {
+pub fn records_with_html5ever<'i>(policy: &Policy, input: &'i str) -> Records<'i> {
     super::stream::records(policy, input, false)
 }
 

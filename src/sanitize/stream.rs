@@ -113,7 +113,7 @@ pub(crate) fn sanitize(policy: &Policy, input: &str, lane: bool) -> String {
 
 /// The input as tag and text records (for the callback path), read by the same two readers
 /// (byte-level lane, html5ever) as `sanitize`.
-pub(crate) fn records<'i>(policy: &'i Policy, input: &'i str, lane: bool) -> Records<'i> {
+pub(crate) fn records<'i>(policy: &Policy, input: &'i str, lane: bool) -> Records<'i> {
     let sink = Sink {
         policy,
         state: RefCell::new(State {
@@ -127,7 +127,9 @@ pub(crate) fn records<'i>(policy: &'i Policy, input: &'i str, lane: bool) -> Rec
         records: Some(RefCell::new(Records::new(input))),
     };
     run(&sink, input, lane);
-    sink.records.expect("recording").into_inner()
+    // The sink's lifetime is the shorter of the policy's and the input's; the records only
+    // borrow the input.
+    sink.records.expect("recording").into_inner().of(input)
 }
 
 fn run(sink: &Sink<'_>, input: &str, lane: bool) {
