@@ -219,9 +219,12 @@ if (!fs.existsSync(workloads)) {
   test("json()'s small-body path refuses with Rust's errors, and only the bodies Rust refuses", () => {
     const rand = prng(4242)
     let refusedInJs = 0
-    for (const [name, schema] of Object.entries(schemas)) {
-      const fastParser = createParser({ schema }).parse
-      const rustParser = createParser({ schema, reviver: (k, v) => v }).parse
+    // Non-object roots (strict off) and a depth limit the order body passes: Rust's refusals.
+    for (const [name, schema, extra] of Object.keys(schemas).flatMap((name) =>
+      [{}, { strict: false }, { depth: 2 }].map((extra) => [name, schemas[name], extra]),
+    )) {
+      const fastParser = createParser({ schema, ...extra }).parse
+      const rustParser = createParser({ schema, ...extra, reviver: (k, v) => v }).parse
       const samples = [bodies[name].valid, ...Object.values(bodies[name].invalid || {})]
       for (let i = 0; i < 1500; i++) {
         const data = edit(structuredClone(samples[i % samples.length]), rand, 0)
@@ -242,7 +245,7 @@ if (!fs.existsSync(workloads)) {
         } finally {
           native.checkBodyById = real
         }
-        const where = `${name} #${i}: ${text.slice(0, 200)}`
+        const where = `${name} ${JSON.stringify(extra)} #${i}: ${text.slice(0, 200)}`
         if (want instanceof ValidationError) {
           assert.ok(got instanceof ValidationError, where)
           assert.deepStrictEqual(got.details, want.details, where)
@@ -336,4 +339,25 @@ test('limits keep the schema’s spelling, and paths are escaped JSON Pointers',
       assert.strictEqual(compare(c, data, JSON.stringify(schema)), 'js-one', JSON.stringify(schema))
     }
   }
+})
+
+test('a lone surrogate failing a check is left to Rust, which reads it as U+FFFD', () => {
+  const cases = [
+    [{ enum: ['\ufffd', 'a'] }, '\ud800'],
+    [{ pattern: '^.$' }, '\udc00'],
+    [{ const: '\ufffd' }, 'x\ud800'],
+    [{ additionalProperties: false }, { 'k\ud800': 1 }],
+    [{ properties: { a: { format: 'email' } } }, { a: 'a\ud800@b.com' }],
+  ]
+  for (const [schema, data] of cases) {
+    for (const allErrors of [false, true]) {
+      const c = prepare(schema, {}, allErrors)
+      assert.notStrictEqual(c, null, JSON.stringify(schema))
+      assert.strictEqual(c.explain(data), null, JSON.stringify(schema))
+      compare(c, data, JSON.stringify(schema))
+    }
+  }
+  // The same strings, well formed, get their errors in JS.
+  const c = prepare({ enum: ['a'] }, {}, false)
+  assert.strictEqual(compare(c, '\ud83d\ude00', 'pair'), 'js-one')
 })
