@@ -280,8 +280,7 @@ function pushCode(n, keyword, path, extra) {
   if (keyword === 'additionalProperties') {
     // The template names the params key that holds the property's name.
     if (typeof t[3] !== 'string' || extra === undefined) return 'return null;'
-    params = `{ const o = ${params}; o[${JSON.stringify(t[3])}] = ${extra}; return o; }`
-    params = `(() => ${params})()`
+    params = `{ ...${params}, [${JSON.stringify(t[3])}]: ${extra} }`
   }
   return `E.push({ instancePath: ${pathCode(path)}, schemaPath: ${JSON.stringify(t[0])}, keyword: ${JSON.stringify(keyword)}, params: ${params}, message: ${JSON.stringify(t[2])} });`
 }
@@ -366,6 +365,8 @@ function explainArr(n, x, path, depth, ctx) {
 function explainObj(n, x, path, depth, ctx) {
   const out = []
   const props = n.props || []
+  if (!props.length && n.add === undefined && n.minP === undefined && n.maxP === undefined) return ''
+
   const found = `f${ctx.vars++}`
   const listed = `l${ctx.vars++}`
   const count = `c${ctx.vars++}`
