@@ -361,3 +361,17 @@ test('a lone surrogate failing a check is left to Rust, which reads it as U+FFFD
   const c = prepare({ enum: ['a'] }, {}, false)
   assert.strictEqual(compare(c, '\ud83d\ude00', 'pair'), 'js-one')
 })
+
+test('an enumerable key added to Object.prototype never becomes an error JS reports', () => {
+  const schema = { type: 'object', properties: { a: { type: 'string' } }, additionalProperties: false }
+  const v = compile(schema)
+  assert.strictEqual(v({ a: 1 }), false) // the explain function is made
+  Object.defineProperty(Object.prototype, 'polluted', { value: 1, enumerable: true, configurable: true })
+  try {
+    // JSON (and Rust) sees only own keys: valid, whatever a for-in loop finds.
+    assert.strictEqual(v({ a: 'x' }), true)
+    assert.strictEqual(v.errors, null)
+  } finally {
+    delete Object.prototype.polluted
+  }
+})

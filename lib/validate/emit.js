@@ -415,7 +415,9 @@ function emitExplainer(description, checkOne, depthLimit = MAX_DEPTH) {
   }
   const regexes = ctx.consts.map((_, i) => `const r${i} = C[${i}];`).join('\n')
   const src = `${regexes}
+const OBJECT = Object.prototype;
 return function explain(data) {
+for (const k in OBJECT) return null; // an enumerable key on Object.prototype: every for-in sees it
 if (!plain(data, 0)) return null;
 const E = [];
 ${body}
