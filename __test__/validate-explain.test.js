@@ -87,6 +87,39 @@ function prepare(schema, options, allErrors) {
   return { v, nativeOnly, fast, explain, allErrors }
 }
 
+/**
+ * json()'s small-body path (`fastParser`) against the Rust path alone (`rustParser`, a
+ * reviver turns the small path off) on one body: the same body, or the same error.
+ */
+function sameBodyReading(fastParser, rustParser, buf, where) {
+  const want = rustParser(buf)
+  let rustCalls = 0
+  const real = native.checkBodyById
+  native.checkBodyById = (...args) => {
+    rustCalls++
+    return real(...args)
+  }
+  let got
+  try {
+    got = fastParser(buf)
+  } finally {
+    native.checkBodyById = real
+  }
+  if (want instanceof ValidationError) {
+    assert.ok(got instanceof ValidationError, where)
+    assert.deepStrictEqual(got.details, want.details, where)
+    assert.strictEqual(got.message, want.message, where)
+    return rustCalls === 0 ? 'refused in JS' : 'refused'
+  }
+  if (want instanceof Error) {
+    assert.ok(got instanceof Error && !(got instanceof ValidationError), where)
+    assert.strictEqual(got.message, want.message, where)
+    return 'error'
+  }
+  assert.deepStrictEqual(got, want, where)
+  return 'body'
+}
+
 if (!fs.existsSync(suite)) {
   test('JSON-Schema-Test-Suite is present', skipOrFail('JSON-Schema-Test-Suite', suite))
 } else {
@@ -117,6 +150,8 @@ if (!fs.existsSync(suite)) {
             for (const t of group.tests) {
               const where = `${path.basename(f)} > ${group.description} > ${t.description} (allErrors ${allErrors})`
               const seen = compare(c, structuredClone(t.data), where)
+              // compile() (fast, explain or Rust, whichever answers) gives the suite's answer.
+              assert.strictEqual(c.v(structuredClone(t.data)), t.valid, where)
               counts[seen] = (counts[seen] || 0) + 1
               // Every instance the suite calls invalid is rejected by whichever path answers.
               if (!t.valid) assert.notStrictEqual(seen, 'fast', where)
@@ -127,6 +162,38 @@ if (!fs.existsSync(suite)) {
     }
     console.log(`# suite readings: ${JSON.stringify(counts)}`)
     assert.ok(counts['js-one'] > 150, `errors built in JS for ${counts['js-one']} suite instances`)
+  })
+}
+
+if (fs.existsSync(suite)) {
+  test("suite through json(): the small path's refusals are the Rust path's, and the suite's", () => {
+    const dir = path.join(suite, 'draft2020-12')
+    let refusedInJs = 0
+    for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+      const validateFormats = f !== 'format.json'
+      for (const group of JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'))) {
+        let fastParser, rustParser
+        try {
+          if (!compile(group.schema, { validateFormats }).emitted) continue
+          fastParser = createParser({ schema: group.schema, strict: false, validateFormats }).parse
+          rustParser = createParser({
+            schema: group.schema,
+            strict: false,
+            validateFormats,
+            reviver: (k, v) => v,
+          }).parse
+        } catch {
+          continue
+        }
+        for (const t of group.tests) {
+          const where = `${f} > ${group.description} > ${t.description}`
+          const seen = sameBodyReading(fastParser, rustParser, Buffer.from(JSON.stringify(t.data)), where)
+          if (seen === 'refused in JS') refusedInJs++
+          if (seen !== 'error') assert.strictEqual(seen === 'body', t.valid, where)
+        }
+      }
+    }
+    assert.ok(refusedInJs > 100, `${refusedInJs} suite bodies refused without a Rust call`)
   })
 }
 
@@ -231,32 +298,9 @@ if (!fs.existsSync(workloads)) {
         let text = JSON.stringify(data)
         if (text === undefined) continue
         if (rand() < 0.05) text = text.replace('"', '"\\u0041') // an escape: the Rust path
-        const buf = Buffer.from(text)
-        const want = rustParser(buf)
-        let rustCalls = 0
-        const real = native.checkBodyById
-        native.checkBodyById = (...args) => {
-          rustCalls++
-          return real(...args)
-        }
-        let got
-        try {
-          got = fastParser(buf)
-        } finally {
-          native.checkBodyById = real
-        }
         const where = `${name} ${JSON.stringify(extra)} #${i}: ${text.slice(0, 200)}`
-        if (want instanceof ValidationError) {
-          assert.ok(got instanceof ValidationError, where)
-          assert.deepStrictEqual(got.details, want.details, where)
-          assert.strictEqual(got.message, want.message, where)
-          if (rustCalls === 0) refusedInJs++
-        } else if (want instanceof Error) {
-          assert.ok(got instanceof Error && !(got instanceof ValidationError), where)
-          assert.strictEqual(got.message, want.message, where)
-        } else {
-          assert.deepStrictEqual(got, want, where)
-        }
+        if (sameBodyReading(fastParser, rustParser, Buffer.from(text), where) === 'refused in JS')
+          refusedInJs++
       }
     }
     assert.ok(refusedInJs > 300, `${refusedInJs} bodies refused without a Rust call`)
