@@ -83,6 +83,12 @@ function transformFn(t) {
   return (tagName, attribs) => ({ tagName: t, attribs })
 }
 
+// A frame's own state, in symbol-keyed fields (out of sight of Object.keys, for-in and
+// JSON.stringify: exclusiveFilter sees sanitize-html's fields): the TagInfo of its written
+// name, and the index of its opening tag in the result's pieces.
+const OUT = Symbol('out')
+const PART = Symbol('part')
+
 /** sanitize-html's frame: what exclusiveFilter sees. One shape for every frame. */
 class Frame {
   constructor(tag, attribs, tagPosition) {
@@ -95,6 +101,8 @@ class Frame {
     this.innerText = undefined
     this.name = tag
     this.skip = false
+    this[OUT] = null
+    this[PART] = 0
   }
 }
 
@@ -173,10 +181,6 @@ class Pass {
     this.length = 0
     this.cur = ''
     this.stack = []
-    // Beside each frame: the TagInfo of its written name and the index of its opening tag
-    // in parts.
-    this.outs = []
-    this.partAt = []
     this.skipText = false
     this.skipTextDepth = 0
     this.addedText = false
@@ -207,9 +211,8 @@ class Pass {
     frame.name = outName
     const skip = !out.keep
     frame.skip = skip
+    frame[OUT] = out
     this.stack.push(frame)
-    this.outs.push(out)
-    this.partAt.push(this.parts.length)
     if (skip && r.discard) {
       if (out.nonText) {
         this.skipText = true
@@ -243,7 +246,7 @@ class Pass {
       this.length += this.cur.length
       this.cur = ''
     }
-    this.partAt[this.partAt.length - 1] = this.parts.length
+    frame[PART] = this.parts.length
     this.parts.push(tag)
     this.length += tag.length
     frame.openingTagLength = tag.length
@@ -291,8 +294,8 @@ class Pass {
     const stack = this.stack
     const frame = stack.pop()
     if (frame === undefined) return
-    const out = this.outs.pop()
-    const partAt = this.partAt.pop()
+    const out = frame[OUT]
+    const partAt = frame[PART]
     const parent = stack.length > 0 ? stack[stack.length - 1] : null
     if (frame.skip && r.discard) {
       if (parent !== null && r.track) parent.text += frame.text
