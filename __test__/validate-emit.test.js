@@ -8,7 +8,7 @@ const assert = require('node:assert')
 const fs = require('node:fs')
 const path = require('node:path')
 const { compile, compileWith } = require('../lib/validate/compile')
-const { emitValidator, email } = require('../lib/validate/emit')
+const { emitValidator, email, notEmail } = require('../lib/validate/emit')
 const native = require('../lib/native')
 const { prng } = require('./helpers/prng')
 
@@ -262,6 +262,29 @@ test("the JS email quick test accepts only addresses Rust's full check accepts",
     '@b.com',
   ])
     assert.ok(!email(bad), bad)
+})
+
+test("the JS email refusal refuses only what Rust's full check refuses", () => {
+  const full = compileWith({ format: 'email' }, {}, false)
+  const rand = prng(5)
+  // Characters that decide the split: quotes, display-name brackets, escapes, comments.
+  const alphabet = ['a', 'b', '@', '@', '"', '<', '>', ' ', '.', '[', ']', '\\', '(', ')', 'é', '1', ':']
+  let refused = 0
+  for (let i = 0; i < 20000; i++) {
+    const n = 1 + Math.floor(rand() * 14)
+    const s = Array.from({ length: n }, () => alphabet[Math.floor(rand() * alphabet.length)]).join('')
+    if (notEmail(s)) {
+      refused++
+      assert.strictEqual(full(s), false, s)
+    }
+  }
+  assert.ok(refused > 1000, `the fuzz must reach refusals (${refused})`)
+  // Valid with two @ (a quoted local part, a display name): the refusal must not touch them.
+  for (const ok of ['"a@b"@example.com', 'x@y <a@b.com>']) {
+    assert.strictEqual(full(ok), true, ok)
+    assert.strictEqual(notEmail(ok), false, ok)
+  }
+  for (const bad of ['john.doe@@example', 'a@b@example.com', 'no-at-sign', '']) assert.ok(notEmail(bad), bad)
 })
 
 if (fs.existsSync(workloads)) {

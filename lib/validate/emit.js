@@ -71,6 +71,18 @@ function email(s) {
   return at > 0 && at <= 64 && s.length - at <= 64 && PLAIN_EMAIL.test(s)
 }
 
+/**
+ * An address the full `email` check (jsonschema's, on the email_address crate) refuses for
+ * sure (false: ask Rust). It splits at the last `@` (no `@`: refused), and the local part
+ * before it may hold another `@` only inside quotes; a display name (`x@y <a@b.c>`, which it
+ * accepts) needs a `<`. So: no `@`, or two without any `"` or `<`.
+ */
+function notEmail(s) {
+  const at = s.indexOf('@')
+  if (at === -1) return true
+  return s.indexOf('@', at + 1) !== -1 && s.indexOf('"') === -1 && s.indexOf('<') === -1
+}
+
 // Property names JS would find on Object.prototype (x.constructor): such schemas stay native.
 const INHERITED = (name) => name === '__proto__' || name in Object.prototype
 
@@ -137,7 +149,11 @@ function strCode(n, x, ctx) {
   const native = (slot) => `if (S === null) { S = []; K = [] } S.push(${x}); K.push(${slot});`
   if (n.reSlot !== undefined) out.push(native(n.reSlot))
   if (n.fmtSlot !== undefined) {
-    out.push(n.email ? `if (!email(${x})) {${native(n.fmtSlot)}}` : native(n.fmtSlot))
+    out.push(
+      n.email
+        ? `if (!email(${x})) { if (notEmail(${x})) return false; ${native(n.fmtSlot)}}`
+        : native(n.fmtSlot),
+    )
   }
   return out.join('\n')
 }
@@ -222,11 +238,12 @@ return S === null || checkStrings(K, S);
   // The code is generated from Rust's plan, never from input. A plan this emitter cannot
   // express leaves the validator on the native path (a bug here must never fail compile()).
   try {
-    return new Function('C', 'plain', 'cpLen', 'email', 'checkStrings', src)(
+    return new Function('C', 'plain', 'cpLen', 'email', 'notEmail', 'checkStrings', src)(
       ctx.consts,
       makePlain(ctx.limit),
       cpLen,
       email,
+      notEmail,
       checkStrings,
     )
   } catch {
@@ -344,7 +361,11 @@ function explainStr(n, x, path, ctx) {
     `if (LONE.test(${x})) return null; if (!checkOne(${slot}, ${x})) {${pushCode(n, keyword, path)}}`
   if (n.reSlot !== undefined) out.push(native(n.reSlot, 'pattern'))
   if (n.fmtSlot !== undefined) {
-    out.push(n.email ? `if (!email(${x})) {${native(n.fmtSlot, 'format')}}` : native(n.fmtSlot, 'format'))
+    out.push(
+      n.email
+        ? `if (!email(${x})) { if (notEmail(${x})) {${pushCode(n, 'format', path)}} else {${native(n.fmtSlot, 'format')}} }`
+        : native(n.fmtSlot, 'format'),
+    )
   }
   return out.join('\n')
 }
@@ -424,11 +445,12 @@ ${body}
 return E;
 }`
   try {
-    return new Function('C', 'plain', 'cpLen', 'email', 'checkOne', 'LONE', 'seg', src)(
+    return new Function('C', 'plain', 'cpLen', 'email', 'notEmail', 'checkOne', 'LONE', 'seg', src)(
       ctx.consts,
       makePlain(ctx.limit),
       cpLen,
       email,
+      notEmail,
       checkOne,
       LONE_SURROGATE,
       pointerSegment,
@@ -468,4 +490,13 @@ function stringChecks(checkBatch, checkOne) {
   }
 }
 
-module.exports = { emitValidator, emitExplainer, stringChecks, email, cpLen, makePlain, pointerSegment }
+module.exports = {
+  emitValidator,
+  emitExplainer,
+  stringChecks,
+  email,
+  notEmail,
+  cpLen,
+  makePlain,
+  pointerSegment,
+}
