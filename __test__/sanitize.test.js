@@ -450,3 +450,16 @@ test('the callback path: excluding many elements from a long result takes linear
   assert.equal(out, '<p>kept text here</p>'.repeat(40000))
   assert.ok(ms < 3000, `${ms.toFixed(0)} ms`)
 })
+
+test('cleaned strings come back whole whatever their characters (Latin-1 handed over as bytes, others as UTF-8)', () => {
+  const cases = [
+    '<p>caf\u00e9 \u00b7 \u00ff \u0080</p>',
+    '<p>caf\u00e9 \ud83d\ude00 \u20ac \u0100</p>',
+    `<p>${'\u00e9'.repeat(20)}${'a'.repeat(17)}\u00ff</p>`,
+    `<p>${'plain ascii '.repeat(10)}</p><b>\u00e9</b>`,
+  ]
+  for (const html of cases) {
+    assert.equal(sanitizeHtml(html), html)
+    assert.equal(sanitizeHtml(html, { textFilter: (t) => t }), html)
+  }
+})

@@ -62,6 +62,8 @@ const RECORD_NAMES = [
   'minlength', 'pattern', 'autocomplete', 'accept', 'enctype', 'formaction', 'onclick',
   'onerror', 'onload', 'onmouseover', 'onfocus', 'onblur', 'onchange', 'onsubmit', 'xmlns',
 ]
+// ' name="' for each of them: an attribute written from the records starts with it.
+const ATTR_OPEN = RECORD_NAMES.map((name) => ' ' + name + '="')
 const TAG_NAME = /^[a-zA-Z][a-zA-Z0-9-]*$/
 // Names that stay one attribute when the intermediate HTML is parsed again.
 const ATTR_NAME = /^[^\0\t\n\f\r /<=>"'`]+$/
@@ -88,6 +90,7 @@ function transformFn(t) {
 // name, and the index of its opening tag in the result's pieces.
 const OUT = Symbol('out')
 const PART = Symbol('part')
+const TAG = Symbol('tag')
 
 /** sanitize-html's frame: what exclusiveFilter sees. One shape for every frame. */
 class Frame {
@@ -103,6 +106,7 @@ class Frame {
     this.skip = false
     this[OUT] = null
     this[PART] = 0
+    this[TAG] = null
   }
 }
 
@@ -111,6 +115,9 @@ class TagInfo {
   constructor(rules, name) {
     this.name = name
     this.isVoid = VOID.has(name)
+    this.media = MEDIA_TAGS.has(name)
+    this.openTag = '<' + name
+    this.closeTag = '</' + name + '>'
     this.nonText = rules.nonText.has(name)
     // Written (not skipped) under this name.
     this.keep = rules.isAllowed(name) && TAG_NAME.test(name)
@@ -212,6 +219,7 @@ class Pass {
     const skip = !out.keep
     frame.skip = skip
     frame[OUT] = out
+    frame[TAG] = info
     this.stack.push(frame)
     if (skip && r.discard) {
       if (out.nonText) {
@@ -226,7 +234,7 @@ class Pass {
       return
     }
     // An escaped (disallowed) tag is written as it is: the native pass escapes it.
-    let tag = '<' + outName
+    let tag = out.openTag
     if (serialized !== null && !info.seen) {
       tag += serialized
     } else {
@@ -316,11 +324,16 @@ class Pass {
       }
     }
     if (parent !== null && r.track) {
-      if (MEDIA_TAGS.has(frame.tag)) parent.mediaChildren.push(frame.tag)
+      const tag = frame.tag
+      if (tag === frame[TAG].name ? frame[TAG].media : MEDIA_TAGS.has(tag)) parent.mediaChildren.push(tag)
       parent.text += frame.text
     }
     const closeName = frame.name
-    if (!(closeName === out.name ? out.isVoid : VOID.has(closeName))) this.write('</' + closeName + '>')
+    if (closeName === out.name) {
+      if (!out.isVoid) this.write(out.closeTag)
+    } else if (!VOID.has(closeName)) {
+      this.write('</' + closeName + '>')
+    }
     this.addedText = false
   }
 
@@ -372,6 +385,7 @@ class Pass {
       for (let k = 0; k < n; k++) {
         id = meta[at++]
         let a
+        let attrOpen = ''
         if (id === NAME_INLINE) {
           a = str(meta[at], meta[at + 1])
           at += 2
@@ -388,13 +402,13 @@ class Pass {
           }
         } else {
           a = RECORD_NAMES[id]
+          attrOpen = ATTR_OPEN[id]
         }
         const start = meta[at]
         const v = str(start, meta[at + 1])
         at += 2
         if (attribs !== null) attribs[a] = v
-        if (serialized !== null)
-          serialized += ' ' + a + '="' + ((start & ESCAPE) !== 0 ? escapeAttr(v) : v) + '"'
+        if (serialized !== null) serialized += attrOpen + ((start & ESCAPE) !== 0 ? escapeAttr(v) : v) + '"'
       }
       this.open(info, attribs, kind === START_SELF_CLOSING, serialized)
       if (info.isVoid) this.close(info.name, true)

@@ -7,18 +7,54 @@ use napi::{check_status, sys, JsString, JsValue, ValueType};
 use napi_derive::napi;
 use std::ptr;
 
-/// A JavaScript string from Rust: an ASCII string is handed over as Latin-1 (a copy; no
-/// UTF-8 decoding on the JavaScript side), any other as UTF-8.
+/// A JavaScript string from Rust. A string of Latin-1 characters (ASCII or up to U+00FF,
+/// as most cleaned HTML is) is handed over as Latin-1 bytes, which V8 copies; any other as
+/// UTF-8, which V8 decodes (two passes).
 unsafe fn js_string(env: sys::napi_env, s: &str) -> napi::Result<sys::napi_value> {
     let mut out = ptr::null_mut();
-    check_status!(unsafe {
-        if s.is_ascii() {
-            sys::napi_create_string_latin1(env, s.as_ptr().cast(), s.len() as isize, &mut out)
-        } else {
-            sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out)
-        }
+    let latin1 = |bytes: &[u8], out: &mut sys::napi_value| unsafe {
+        sys::napi_create_string_latin1(env, bytes.as_ptr().cast(), bytes.len() as isize, out)
+    };
+    check_status!(if s.is_ascii() {
+        latin1(s.as_bytes(), &mut out)
+    } else if let Some(bytes) = to_latin1(s) {
+        latin1(&bytes, &mut out)
+    } else {
+        unsafe { sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len() as isize, &mut out) }
     })?;
     Ok(out)
+}
+
+/// `s` as Latin-1 bytes, or `None` if it holds a character above U+00FF. ASCII runs are
+/// copied eight bytes at a time.
+fn to_latin1(s: &str) -> Option<Vec<u8>> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        while let Some(chunk) = b.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+            if word & 0x8080_8080_8080_8080 != 0 {
+                break;
+            }
+            i += 8;
+        }
+        while i < b.len() && b[i] < 0x80 {
+            i += 1;
+        }
+        out.extend_from_slice(&b[start..i]);
+        if i < b.len() {
+            // U+0080 to U+00FF are 0xC2 or 0xC3 and one continuation byte in UTF-8.
+            let lead = b[i];
+            if lead != 0xC2 && lead != 0xC3 {
+                return None;
+            }
+            out.push(((lead & 0x03) << 6) | (b[i + 1] & 0x3F));
+            i += 2;
+        }
+    }
+    Some(out)
 }
 
 /// A cleaned string, returned through `js_string`.
@@ -197,5 +233,25 @@ impl HtmlPolicy {
     #[napi(catch_unwind)]
     pub fn clean_with_ammonia(&self, input: String) -> String {
         self.inner.clean_with_ammonia(&input)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_latin1;
+
+    #[test]
+    fn latin1_strings_convert_others_do_not() {
+        assert_eq!(
+            to_latin1("plain ascii, longer than eight"),
+            Some(b"plain ascii, longer than eight".to_vec())
+        );
+        let s = "caf\u{e9} \u{b7} \u{80}\u{ff} and more text";
+        let expected: Vec<u8> = s.chars().map(|c| c as u8).collect();
+        assert_eq!(to_latin1(s), Some(expected));
+        assert_eq!(to_latin1("ascii then \u{100}"), None);
+        assert_eq!(to_latin1("\u{20ac}"), None);
+        assert_eq!(to_latin1("\u{1f600}"), None);
+        assert_eq!(to_latin1(""), Some(Vec::new()));
     }
 }
