@@ -26,6 +26,10 @@ function request(buf) {
     'content-length': String(buf.length),
   }
   req.push(buf)
+  // As node's HTTP parser does at the end of a message (parserOnMessageComplete). Without
+  // it, the ended request counts as aborted: node destroys its socket and builds an
+  // ERR_STREAM_PREMATURE_CLOSE with a stack, which was half of every contender's time.
+  req.complete = true
   req.push(null)
   return req
 }
