@@ -495,7 +495,6 @@ impl<'i> Records<'i> {
                 other => panic!("unknown record kind {other}"),
             }
         }
-        drop(string);
         assert_eq!(data_end, data.len(), "the records do not cover the data");
         out
     }
