@@ -223,3 +223,22 @@ test('bad options fail at start-up', () => {
   assert.throws(() => json({ extended: true }), /unknown json\(\) option/)
   assert.throws(() => json({ schema: { type: 'nope' } }), /invalid schema/)
 })
+
+test('content-type verdicts follow each header, however they alternate (the last one is kept)', () => {
+  const { typeMatcher, charsetOf } = require('../lib/validate/read')
+  const matches = typeMatcher('application/json')
+  const sequence = [
+    ['application/json', true, undefined],
+    ['application/json', true, undefined],
+    ['text/plain', false, undefined],
+    ['application/json; charset=latin1', true, 'latin1'],
+    ['application/json; charset=latin1', true, 'latin1'],
+    [undefined, false, undefined],
+    ['APPLICATION/JSON; Charset="UTF-8"', true, 'utf-8'],
+    ['application/json', true, undefined],
+  ]
+  for (const [header, matched, charset] of sequence) {
+    assert.strictEqual(matches({ headers: { 'content-type': header } }), matched, String(header))
+    assert.strictEqual(charsetOf(header), charset, String(header))
+  }
+})

@@ -24,10 +24,17 @@ function parseLimit(limit) {
 function typeMatcher(type) {
   if (typeof type === 'function') return type
   const list = (Array.isArray(type) ? type : [type]).map(normalizePattern)
+  // Clients of one route send the same header over and over: the last verdict is kept.
+  let lastHeader
+  let lastVerdict = false
   return (req) => {
-    const essence = mediaType(req.headers['content-type'])
-    if (!essence) return false
-    return list.some((pattern) => matchesPattern(pattern, essence))
+    const header = req.headers['content-type']
+    if (header === lastHeader) return lastVerdict
+    const essence = mediaType(header)
+    const verdict = essence !== '' && list.some((pattern) => matchesPattern(pattern, essence))
+    lastHeader = header
+    lastVerdict = verdict
+    return verdict
   }
 }
 
@@ -62,9 +69,15 @@ function mediaType(header) {
 /** The charset parameter, lower-cased, or undefined. */
 function charsetOf(header) {
   if (typeof header !== 'string') return undefined
+  if (header === lastCharsetHeader) return lastCharset
   const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(header)
-  return m ? m[1].toLowerCase() : undefined
+  lastCharsetHeader = header
+  lastCharset = m ? m[1].toLowerCase() : undefined
+  return lastCharset
 }
+// The last header charsetOf read, and its answer (the same header comes again and again).
+let lastCharsetHeader
+let lastCharset
 
 /** Whether the request carries a body (type-is's hasBody). */
 function hasBody(req) {
