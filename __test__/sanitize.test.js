@@ -463,3 +463,33 @@ test('cleaned strings come back whole whatever their characters (Latin-1 handed 
     assert.equal(sanitizeHtml(html, { textFilter: (t) => t }), html)
   }
 })
+
+test('the callback path leaves out attributes the policy drops by name, with the same result', () => {
+  // Untouched allowed tags carry only attributes the native policy may keep (listed, value
+  // rules, class); globs and allowedAttributes: false carry everything. Same output as
+  // writing every attribute and letting the second native pass drop them.
+  const doc =
+    '<p class="a xb c" dir="ltr" title="t" style="color:red" id="i" data-k="v">p</p>' +
+    '<a href="/h" target="_blank" dir="rtl" class="x">l</a><blink title="t" onclick="x">b</blink>'
+  const keep = (t) => t
+  assert.equal(
+    sanitizeHtml(doc, {
+      allowedAttributes: { a: ['href', { name: 'target', values: ['_blank'] }], '*': ['title'] },
+      allowedClasses: { p: ['a', 'x*'] },
+      textFilter: keep,
+    }),
+    '<p class="a xb" title="t">p</p><a href="/h" target="_blank">l</a>b',
+  )
+  assert.equal(
+    sanitizeHtml(doc, { allowedAttributes: { '*': ['data-*', 'id'] }, textFilter: keep }),
+    '<p id="i" data-k="v">p</p><a>l</a>b',
+  )
+  assert.equal(
+    sanitizeHtml(doc, { disallowedTagsMode: 'escape', textFilter: keep }),
+    '<p>p</p><a href="/h" target="_blank">l</a>&lt;blink&gt;b&lt;/blink&gt;',
+  )
+  // exclusiveFilter still sees every attribute (of allowed tags: a discarded one has no say).
+  const seen = []
+  sanitizeHtml(doc, { exclusiveFilter: (f) => seen.push(Object.keys(f.attribs).join()) && false })
+  assert.deepStrictEqual(seen, ['class,dir,title,style,id,data-k', 'href,target,dir,class'])
+})

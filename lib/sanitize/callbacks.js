@@ -125,6 +125,9 @@ class TagInfo {
     this.transform = mapped === undefined ? null : mapped
     // A callback sees (and may change) the attributes before the tag is written.
     this.seen = this.transform !== null || rules.transformAll !== null || rules.onOpenTag !== null
+    // For a tag written under this name as read: which RECORD_NAMES attributes to write
+    // (null: all of them). See Rules.attributeWrites.
+    this.writes = this.keep && !this.seen ? rules.attributeWrites(name) : null
   }
 }
 
@@ -154,8 +157,35 @@ class Rules {
     for (const [from, to] of Object.entries(normalized.transformTags)) {
       if (!this.transformMap.has(from)) this.transformMap.set(from, transformFn(to))
     }
+    const allowed = normalized.allowedAttributes
+    this.allowedAttributes = allowed && typeof allowed === 'object' ? allowed : null
+    this.attributeValues = normalized.attributeValues || {}
     this.known = new Array(RECORD_NAMES.length).fill(null)
     this.cached = new Map()
+  }
+
+  /**
+   * Which RECORD_NAMES attributes of an allowed `tag` the intermediate HTML carries: those
+   * the native policy may keep (listed for the tag or for every tag, restricted to values,
+   * or class, which has its own rules); null for all (every attribute allowed, or a glob
+   * the native side matches). Only an attribute the policy drops by its name whatever its
+   * value is left out, so the cleaned result is the same, with less to write and read again.
+   */
+  attributeWrites(tag) {
+    const allowed = this.allowedAttributes
+    if (allowed === null) return null
+    const names = [
+      ...(Object.hasOwn(allowed, '*') ? allowed['*'] : []),
+      ...(Object.hasOwn(allowed, tag) ? allowed[tag] : []),
+    ]
+    if (names.some((n) => typeof n !== 'string' || n.includes('*'))) return null
+    const values = this.attributeValues
+    const keep = new Set(names)
+    for (const scope of ['*', tag]) {
+      if (Object.hasOwn(values, scope)) for (const n of Object.keys(values[scope])) keep.add(n)
+    }
+    keep.add('class')
+    return RECORD_NAMES.map((n) => keep.has(n))
   }
 
   /** The TagInfo of RECORD_NAMES[id]. */
@@ -381,6 +411,7 @@ class Pass {
       // none changes them before the tag is written.
       let attribs = info.seen || r.track ? {} : null
       let serialized = info.seen ? null : ''
+      const writes = info.writes
       const first = at
       for (let k = 0; k < n; k++) {
         id = meta[at++]
@@ -402,13 +433,16 @@ class Pass {
           }
         } else {
           a = RECORD_NAMES[id]
-          attrOpen = ATTR_OPEN[id]
+          // An attribute the policy drops by name is not written (attribs still has it).
+          attrOpen = writes === null || writes[id] ? ATTR_OPEN[id] : null
         }
         const start = meta[at]
         const v = str(start, meta[at + 1])
         at += 2
         if (attribs !== null) attribs[a] = v
-        if (serialized !== null) serialized += attrOpen + ((start & ESCAPE) !== 0 ? escapeAttr(v) : v) + '"'
+        if (serialized !== null && attrOpen !== null) {
+          serialized += attrOpen + ((start & ESCAPE) !== 0 ? escapeAttr(v) : v) + '"'
+        }
       }
       this.open(info, attribs, kind === START_SELF_CLOSING, serialized)
       if (info.isVoid) this.close(info.name, true)
