@@ -214,6 +214,30 @@ function objCode(n, x, depth, ctx) {
 }
 
 /**
+ * Whether every value the plan's validator calls valid has only declared keys, none of them
+ * `__proto__` or `constructor` (emission refuses those names): every object is closed
+ * (`additionalProperties: false`), every array's items are, and no value is left
+ * unconstrained. Then a valid body cannot hold a prototype key, and json() need not search
+ * its text for one before validating.
+ */
+function closedPlan(description) {
+  let root
+  try {
+    root = JSON.parse(description)
+  } catch {
+    return false
+  }
+  const closed = (n) => {
+    if (n.choices) return true // compared with ===: only primitives pass
+    if (n.t === 0) return true
+    if (n.t & TYPES.OBJ && (n.add !== false || !(n.props || []).every(([, sub]) => closed(sub)))) return false
+    if (n.t & TYPES.ARR && !(n.items && closed(n.items))) return false
+    return true
+  }
+  return typeof root === 'object' && root !== null && closed(root)
+}
+
+/**
  * The emitted validator for a plan description, or null when the plan cannot be emitted.
  * `checkStrings(slots, strings)` runs the native pattern/format checks in one call; data
  * nested deeper than `depthLimit` containers is left to Rust (unsure).
@@ -493,6 +517,7 @@ function stringChecks(checkBatch, checkOne) {
 module.exports = {
   emitValidator,
   emitExplainer,
+  closedPlan,
   stringChecks,
   email,
   notEmail,

@@ -7,7 +7,7 @@
 const { isUtf8 } = require('node:buffer')
 const native = require('../native')
 const { compile, normalizeOptions } = require('./compile')
-const { emitValidator, emitExplainer, stringChecks } = require('./emit')
+const { emitValidator, closedPlan, emitExplainer, stringChecks } = require('./emit')
 const { ValidationError, toDetails, bodyError } = require('./errors')
 const { parseLimit, typeMatcher, charsetOf, hasBody, readBody } = require('./read')
 const { report } = require('../events')
@@ -200,14 +200,22 @@ function smallBodyPath(schemaId, depth, reviver, strict) {
     (slots, strings) => native.checkStringsById(schemaId, slots, strings),
     (slot, string) => native.checkStringById(schemaId, slot, string),
   )
-  const fast = emitValidator(native.schemaPlanById(schemaId), checks.batch, depth)
+  const description = native.schemaPlanById(schemaId)
+  const fast = emitValidator(description, checks.batch, depth)
   if (fast === null) return null
+  // A closed plan passes no body with a prototype key: the text search for one (the costly
+  // one of the three on a large body) waits until the validator has said no.
+  const closed = closedPlan(description)
   // Made on the first rejected body (emit.js): one error it is sure of is the error the
   // Rust path would report (json() collects all errors, and there is only that one).
   let explain
   return function small(buf) {
     const text = buf.toString('utf8')
-    if (text.indexOf('proto') !== -1 || text.indexOf('\\u') !== -1 || text.indexOf('\ufffd') !== -1)
+    if (
+      (!closed && text.indexOf('proto') !== -1) ||
+      text.indexOf('\\u') !== -1 ||
+      text.indexOf('\ufffd') !== -1
+    )
       return undefined
     let body
     try {
@@ -219,6 +227,7 @@ function smallBodyPath(schemaId, depth, reviver, strict) {
     // stays in the text and fails JSON.parse above, so it takes the Rust path too.
     if (strict && (typeof body !== 'object' || body === null)) return undefined
     if (fast(body)) return { body }
+    if (closed && text.indexOf('proto') !== -1) return undefined
     if (explain === undefined) explain = emitExplainer(native.schemaPlanById(schemaId), checks.one, depth)
     const errors = explain === null ? null : explain(body)
     return errors !== null && errors.length === 1 ? new ValidationError(toDetails('body', errors)) : undefined
