@@ -210,7 +210,8 @@ function smallBodyPath(schemaId, depth, reviver, strict) {
   // Rust path would report (json() collects all errors, and there is only that one).
   let explain
   return function small(buf) {
-    const text = buf.toString('utf8')
+    // No argument: Buffer#toString's own fast path for UTF-8 (an encoding name costs a lookup).
+    const text = buf.toString()
     if (
       (!closed && text.indexOf('proto') !== -1) ||
       text.indexOf('\\u') !== -1 ||
