@@ -68,7 +68,8 @@ const PLAIN_EMAIL =
 /** A plain address the full `email` check accepts (false: ask Rust). */
 function email(s) {
   const at = s.indexOf('@')
-  return at > 0 && at <= 64 && s.length - at <= 64 && PLAIN_EMAIL.test(s)
+  // A second `@` fails the regex anyway (its domain has none): skip the backtracking.
+  return at > 0 && at <= 64 && s.length - at <= 64 && s.indexOf('@', at + 1) === -1 && PLAIN_EMAIL.test(s)
 }
 
 /**
