@@ -244,32 +244,42 @@ function closedPlan(description) {
  * nested deeper than `depthLimit` containers is left to Rust (unsure).
  */
 function emitValidator(description, checkStrings, depthLimit = MAX_DEPTH) {
-  if (typeof description !== 'string') return null
-  const ctx = { consts: [], vars: 0, limit: Math.min(depthLimit, MAX_DEPTH) }
-  let body
-  try {
-    body = gen(JSON.parse(description), 'data', 0, ctx)
-  } catch {
-    return null
-  }
-  const regexes = ctx.consts.map((_, i) => `const r${i} = C[${i}];`).join('\n')
-  const src = `${regexes}
-const OBJECT = Object.prototype;
-return function emitted(data) {
+  return compileGenerated(
+    description,
+    depthLimit,
+    (plan, ctx) => gen(plan, 'data', 0, ctx),
+    (body) => `return function emitted(data) {
 let S = null, K = null;
 ${body}
 return S === null || checkStrings(K, S);
-}`
-  // The code is generated from Rust's plan, never from input. A plan this emitter cannot
-  // express leaves the validator on the native path (a bug here must never fail compile()).
+}`,
+    { checkStrings },
+  )
+}
+
+/**
+ * Compiles code generated from a plan description: `generate(plan, ctx)` writes the body,
+ * `wrap(body)` the function returned around it, which may use the regexes `ctx.consts`
+ * (as `r0`, `r1`…), `OBJECT`, `plain` (depth-bounded by `depthLimit`), `cpLen`, `email`,
+ * `notEmail` and the names in `deps`. Null when the description is missing or cannot be
+ * emitted. The code comes from Rust's plan, never from input; a plan this emitter cannot
+ * express leaves the validator on the native path (a bug here must never fail compile()).
+ */
+function compileGenerated(description, depthLimit, generate, wrap, deps) {
+  if (typeof description !== 'string') return null
+  const ctx = { consts: [], vars: 0, limit: Math.min(depthLimit, MAX_DEPTH) }
   try {
-    return new Function('C', 'plain', 'cpLen', 'email', 'notEmail', 'checkStrings', src)(
+    const body = generate(JSON.parse(description), ctx)
+    const regexes = ctx.consts.map((_, i) => `const r${i} = C[${i}];`).join('\n')
+    const src = `${regexes}\nconst OBJECT = Object.prototype;\n${wrap(body)}`
+    const names = ['C', 'plain', 'cpLen', 'email', 'notEmail', ...Object.keys(deps)]
+    return new Function(...names, src)(
       ctx.consts,
       makePlain(ctx.limit),
       cpLen,
       email,
       notEmail,
-      checkStrings,
+      ...Object.values(deps),
     )
   } catch {
     return null
@@ -451,38 +461,19 @@ function explainObj(n, x, path, depth, ctx) {
  * string fails); data nested deeper than `depthLimit` is unsure.
  */
 function emitExplainer(description, checkOne, depthLimit = MAX_DEPTH) {
-  if (typeof description !== 'string') return null
-  const ctx = { consts: [], vars: 0, limit: Math.min(depthLimit, MAX_DEPTH) }
-  let body
-  try {
-    body = genExplain(JSON.parse(description), 'data', [], 0, ctx)
-  } catch {
-    return null
-  }
-  const regexes = ctx.consts.map((_, i) => `const r${i} = C[${i}];`).join('\n')
-  const src = `${regexes}
-const OBJECT = Object.prototype;
-return function explain(data) {
+  return compileGenerated(
+    description,
+    depthLimit,
+    (plan, ctx) => genExplain(plan, 'data', [], 0, ctx),
+    (body) => `return function explain(data) {
 for (const k in OBJECT) return null; // an enumerable key on Object.prototype: every for-in sees it
 if (!plain(data, 0)) return null;
 const E = [];
 ${body}
 return E;
-}`
-  try {
-    return new Function('C', 'plain', 'cpLen', 'email', 'notEmail', 'checkOne', 'LONE', 'seg', src)(
-      ctx.consts,
-      makePlain(ctx.limit),
-      cpLen,
-      email,
-      notEmail,
-      checkOne,
-      LONE_SURROGATE,
-      pointerSegment,
-    )
-  } catch {
-    return null
-  }
+}`,
+    { checkOne, LONE: LONE_SURROGATE, seg: pointerSegment },
+  )
 }
 
 // Longest string whose failed native check is remembered (a rejected input usually fails
