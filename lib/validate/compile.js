@@ -149,21 +149,24 @@ function compile(schema, options) {
 }
 
 /**
- * The JS validator emitted from the schema's plan (null without one): it answers "valid"
- * in JavaScript, or sends the data down the native path. Built on the first validation,
- * so routes never hit cost nothing at start-up; the native functions are read now.
+ * The JavaScript side of schema `id`'s plan (emit.js), each part made on first use from one
+ * description read once from Rust: `fast()` the emitted validator (null without a plan),
+ * `explain()` the explain function, `plan()` the description. Routes never hit cost nothing
+ * at start-up. Native calls go through `native` each time, so metrics({ nativeDurations })
+ * can time them; json() shares this with compile() (data nested deeper than `depthLimit`
+ * is left to Rust).
  */
-function emitter(id) {
-  const planById = native.schemaPlanById
-  const checkStrings = native.checkStringsById
-  const checkString = native.checkStringById
+function emitter(id, depthLimit) {
   const checks = stringChecks(
-    (slots, strings) => checkStrings(id, slots, strings),
-    (slot, string) => checkString(id, slot, string),
+    (slots, strings) => native.checkStringsById(id, slots, strings),
+    (slot, string) => native.checkStringById(id, slot, string),
   )
+  let description
+  const plan = () => (description === undefined ? (description = native.schemaPlanById(id)) : description)
   return {
-    fast: () => emitValidator(planById(id), checks.batch),
-    explain: () => emitExplainer(planById(id), checks.one),
+    plan,
+    fast: () => emitValidator(plan(), checks.batch, depthLimit),
+    explain: () => emitExplainer(plan(), checks.one, depthLimit),
   }
 }
 
@@ -300,4 +303,4 @@ function hooksFor(root, opts) {
   }
 }
 
-module.exports = { compile, compileWith, normalizeOptions }
+module.exports = { compile, compileWith, normalizeOptions, emitter }

@@ -6,8 +6,8 @@
 
 const { isUtf8 } = require('node:buffer')
 const native = require('../native')
-const { compile, normalizeOptions } = require('./compile')
-const { emitValidator, closedPlan, emitExplainer, stringChecks } = require('./emit')
+const { compile, normalizeOptions, emitter } = require('./compile')
+const { closedPlan } = require('./emit')
 const { ValidationError, toDetails, bodyError } = require('./errors')
 const { parseLimit, typeMatcher, charsetOf, hasBody, readBody } = require('./read')
 const { report } = require('../events')
@@ -196,16 +196,12 @@ const SMALL_BODY = 16 * 1024
  */
 function smallBodyPath(schemaId, depth, reviver, strict) {
   if (schemaId === -1 || reviver !== undefined) return null
-  const checks = stringChecks(
-    (slots, strings) => native.checkStringsById(schemaId, slots, strings),
-    (slot, string) => native.checkStringById(schemaId, slot, string),
-  )
-  const description = native.schemaPlanById(schemaId)
-  const fast = emitValidator(description, checks.batch, depth)
+  const emitted = emitter(schemaId, depth)
+  const fast = emitted.fast()
   if (fast === null) return null
   // A closed plan passes no body with a prototype key: the text search for one (the costly
   // one of the three on a large body) waits until the validator has said no.
-  const closed = closedPlan(description)
+  const closed = closedPlan(emitted.plan())
   // Made on the first rejected body (emit.js): one error it is sure of is the error the
   // Rust path would report (json() collects all errors, and there is only that one).
   let explain
@@ -229,7 +225,7 @@ function smallBodyPath(schemaId, depth, reviver, strict) {
     if (strict && (typeof body !== 'object' || body === null)) return undefined
     if (fast(body)) return { body }
     if (closed && text.indexOf('proto') !== -1) return undefined
-    if (explain === undefined) explain = emitExplainer(native.schemaPlanById(schemaId), checks.one, depth)
+    if (explain === undefined) explain = emitted.explain()
     const errors = explain === null ? null : explain(body)
     return errors !== null && errors.length === 1 ? new ValidationError(toDetails('body', errors)) : undefined
   }
