@@ -24,17 +24,27 @@ function parseLimit(limit) {
 function typeMatcher(type) {
   if (typeof type === 'function') return type
   const list = (Array.isArray(type) ? type : [type]).map(normalizePattern)
-  // Clients of one route send the same header over and over: the last verdict is kept.
-  let lastHeader
-  let lastVerdict = false
-  return (req) => {
-    const header = req.headers['content-type']
-    if (header === lastHeader) return lastVerdict
+  const verdict = rememberLast((header) => {
     const essence = mediaType(header)
-    const verdict = essence !== '' && list.some((pattern) => matchesPattern(pattern, essence))
-    lastHeader = header
-    lastVerdict = verdict
-    return verdict
+    return essence !== '' && list.some((pattern) => matchesPattern(pattern, essence))
+  })
+  return (req) => verdict(req.headers['content-type'])
+}
+
+/**
+ * `fn` with its last argument and answer kept: clients of one route send the same header
+ * over and over, so the header is parsed once, not per request (`fn` must be pure).
+ */
+function rememberLast(fn) {
+  let seen = false
+  let lastIn
+  let lastOut
+  return (x) => {
+    if (seen && x === lastIn) return lastOut
+    lastOut = fn(x)
+    lastIn = x
+    seen = true
+    return lastOut
   }
 }
 
@@ -67,17 +77,11 @@ function mediaType(header) {
 }
 
 /** The charset parameter, lower-cased, or undefined. */
-function charsetOf(header) {
+const charsetOf = rememberLast((header) => {
   if (typeof header !== 'string') return undefined
-  if (header === lastCharsetHeader) return lastCharset
   const m = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(header)
-  lastCharsetHeader = header
-  lastCharset = m ? m[1].toLowerCase() : undefined
-  return lastCharset
-}
-// The last header charsetOf read, and its answer (the same header comes again and again).
-let lastCharsetHeader
-let lastCharset
+  return m ? m[1].toLowerCase() : undefined
+})
 
 /** Whether the request carries a body (type-is's hasBody). */
 function hasBody(req) {
