@@ -143,7 +143,7 @@ fn templates(n: &Node) -> Map<String, Value> {
     let template = |at: String, p: errors::Parts| json!([format!("#{at}"), p.params, p.message]);
     for (keyword, value) in &n.sources {
         let at = format!("{}/{keyword}", n.path);
-        let parts = match *keyword {
+        let parts = match &**keyword {
             "type" => errors::type_kind(value).map(|k| errors::type_error(&k)),
             "minLength" => value.as_u64().map(errors::min_length),
             "maxLength" => value.as_u64().map(errors::max_length),
@@ -161,7 +161,7 @@ fn templates(n: &Node) -> Map<String, Value> {
             "const" => Some(errors::constant(value)),
             "false schema" => {
                 let t = template(n.path.clone(), errors::false_schema());
-                out.insert((*keyword).into(), t);
+                out.insert(keyword.to_string(), t);
                 continue;
             }
             "additionalProperties" => {
@@ -169,7 +169,7 @@ fn templates(n: &Node) -> Map<String, Value> {
                 if let Value::Array(items) = &mut t {
                     items.push(json!(errors::ADDITIONAL_PROPERTY_PARAM));
                 }
-                out.insert((*keyword).into(), t);
+                out.insert(keyword.to_string(), t);
                 continue;
             }
             "required" => {
@@ -185,14 +185,14 @@ fn templates(n: &Node) -> Map<String, Value> {
                         )
                     })
                     .collect();
-                out.insert((*keyword).into(), Value::Object(by_name));
+                out.insert(keyword.to_string(), Value::Object(by_name));
                 continue;
             }
             _ => None,
         };
         if let Some(p) = parts {
-            debug_assert_eq!(p.keyword, *keyword);
-            out.insert((*keyword).into(), template(at, p));
+            debug_assert_eq!(p.keyword, &**keyword);
+            out.insert(keyword.to_string(), template(at, p));
         }
     }
     out

@@ -94,7 +94,7 @@ pub(super) struct Node {
     /// and its asserting keywords with their values as written: src/schema/emit.rs renders
     /// ajv's error for each from them (with the functions `to_ajv` uses), when first asked.
     pub(super) path: String,
-    pub(super) sources: Vec<(&'static str, Value)>,
+    pub(super) sources: Vec<(Box<str>, Value)>,
 }
 
 pub(super) static ANY: Node = Node::any();
@@ -185,7 +185,7 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Opt
             let mut n = Node::any();
             n.types = 0;
             n.path = path.into();
-            n.sources.push(("false schema", Value::Null));
+            n.sources.push(("false schema".into(), Value::Null));
             return Some(n);
         }
         Value::Object(map) => map,
@@ -197,26 +197,26 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Opt
     let mut n = Node::any();
     let mut required: Vec<&str> = Vec::new();
     let at = |k: &str| format!("{path}/{k}");
-    let mut src: Vec<(&'static str, Value)> = Vec::new();
     for (key, value) in map {
-        match key.as_str() {
-            k if ANNOTATIONS.contains(&k) => {}
-            "$schema" | "$id" if root => {}
+        // Whether the keyword asserts on its own (its error is rendered from `sources`).
+        let asserts = match key.as_str() {
+            k if ANNOTATIONS.contains(&k) => false,
+            "$schema" | "$id" if root => false,
             "type" => {
                 n.types = types(value)?;
-                src.push(("type", value.clone()));
+                true
             }
             "minLength" => {
                 n.min_len = Some(value.as_u64()?);
-                src.push(("minLength", value.clone()));
+                true
             }
             "maxLength" => {
                 n.max_len = Some(value.as_u64()?);
-                src.push(("maxLength", value.clone()));
+                true
             }
             "pattern" => {
                 n.pattern = Some(cached_regex(value.as_str()?)?);
-                src.push(("pattern", value.clone()));
+                true
             }
             "format" => {
                 let name = value.as_str()?;
@@ -224,42 +224,45 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Opt
                     return None;
                 }
                 n.format = Some(cached_format(name, b.draft)?);
-                src.push(("format", value.clone()));
+                true
             }
             "minimum" => {
                 n.minimum = Some(value.as_f64()?);
-                src.push(("minimum", value.clone()));
+                true
             }
             "maximum" => {
                 n.maximum = Some(value.as_f64()?);
-                src.push(("maximum", value.clone()));
+                true
             }
             "exclusiveMinimum" => {
                 n.ex_minimum = Some(value.as_f64()?);
-                src.push(("exclusiveMinimum", value.clone()));
+                true
             }
             "exclusiveMaximum" => {
                 n.ex_maximum = Some(value.as_f64()?);
-                src.push(("exclusiveMaximum", value.clone()));
+                true
             }
-            "items" => n.items = Some(Box::new(node(value, b, false, &at(key))?)),
+            "items" => {
+                n.items = Some(Box::new(node(value, b, false, &at(key))?));
+                false
+            }
             "minItems" => {
                 n.min_items = Some(value.as_u64()?);
-                src.push(("minItems", value.clone()));
+                true
             }
             "maxItems" => {
                 n.max_items = Some(value.as_u64()?);
-                src.push(("maxItems", value.clone()));
+                true
             }
             "minProperties" => {
                 n.min_props = Some(value.as_u64()?);
-                src.push(("minProperties", value.clone()));
+                true
             }
             "maxProperties" => {
                 n.max_props = Some(value.as_u64()?);
-                src.push(("maxProperties", value.clone()));
+                true
             }
-            "uniqueItems" if value == &Value::Bool(false) => {}
+            "uniqueItems" if value == &Value::Bool(false) => false,
             "properties" => {
                 let base = at(key);
                 for (name, sub) in value.as_object()? {
@@ -267,22 +270,22 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Opt
                     n.props
                         .push((name.as_str().into(), node(sub, b, false, &here)?));
                 }
+                false
             }
             "required" => {
                 for name in value.as_array()? {
                     required.push(name.as_str()?);
                 }
-                src.push(("required", value.clone()));
+                true
             }
             "additionalProperties" => {
                 n.additional = match value {
                     Value::Bool(true) => Additional::Allow,
-                    Value::Bool(false) => {
-                        src.push(("additionalProperties", Value::Bool(false)));
-                        Additional::Deny
-                    }
+                    Value::Bool(false) => Additional::Deny,
                     other => Additional::Schema(Box::new(node(other, b, false, &at(key))?)),
-                }
+                };
+                // Only `false` fails on its own; a subschema reports its own keywords.
+                matches!(n.additional, Additional::Deny)
             }
             "enum" => {
                 let options = value.as_array()?;
@@ -291,16 +294,19 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Opt
                     return None;
                 }
                 n.choices = Some(options.clone());
-                src.push(("enum", value.clone()));
+                true
             }
             "const" => {
                 if !is_scalar(value) || n.choices.is_some() {
                     return None;
                 }
                 n.choices = Some(vec![value.clone()]);
-                src.push(("const", value.clone()));
+                true
             }
             _ => return None,
+        };
+        if asserts {
+            n.sources.push((key.as_str().into(), value.clone()));
         }
     }
     for name in required {
@@ -324,7 +330,6 @@ fn node<'s>(schema: &'s Value, b: &mut Build<'s>, root: bool, path: &str) -> Opt
         n.required |= 1 << at;
     }
     n.path = path.into();
-    n.sources = src;
     Some(n)
 }
 
