@@ -14,14 +14,15 @@ const hooks = require('./helpers/test-hooks')
 const sanitizeHtml = require('../lib/sanitize')
 const { normalize } = require('../lib/sanitize/options')
 const { vectors, all } = require('./fixtures/xss-vectors')
-const { RECORD_KINDS, RECORD_NAMES } = require('../lib/sanitize/callbacks')
 
 /**
  * A record batch (src/sanitize/records.rs) as readable pieces, checking its form: kinds
  * known, strings in bounds, batch.data covered exactly, in order.
  */
 function recordPieces(batch) {
-  const [TEXT, END, START, SELF_CLOSING, TEXT_ESCAPE, EXTRA, ESCAPE, NAME_INLINE] = RECORD_KINDS
+  const [TEXT, END, START, SELF_CLOSING, TEXT_ESCAPE, EXTRA, ESCAPE, NAME_INLINE] =
+    native.HtmlPolicy.recordKinds()
+  const names = native.HtmlPolicy.recordNames()
   const [input, data, meta] = batch
   assert.ok(meta instanceof Uint32Array)
   assert.equal(typeof input, 'string')
@@ -52,7 +53,7 @@ function recordPieces(batch) {
     const id = meta[at++]
     if (id === NAME_INLINE) return string()
     assert.ok(id < NAME_INLINE, 'a known name')
-    return RECORD_NAMES[id]
+    return names[id]
   }
   while (at < meta.length) {
     const kind = meta[at++]

@@ -377,13 +377,6 @@ test('allowedTags: false only with allowedAttributes: false and allowVulnerableT
   assert.ok(!/<script|onerror|javascript:/i.test(out), out)
 })
 
-test('the callback path reads the record kinds and names Rust writes (one source, tied here)', () => {
-  const native = require('../lib/native')
-  const { RECORD_KINDS, RECORD_NAMES } = require('../lib/sanitize/callbacks')
-  assert.deepStrictEqual(native.HtmlPolicy.recordKinds(), RECORD_KINDS)
-  assert.deepStrictEqual(native.HtmlPolicy.recordNames(), RECORD_NAMES)
-})
-
 test('the callback path: attributes written from the records or from the object, the same', () => {
   // Names the records give by number are written as read (no callback sees the attributes
   // before the tag is written); any other name goes through the attributes object, which

@@ -5,6 +5,8 @@
 // cleaned by the same native policy (a second call), so whatever a callback adds (a tag, an
 // attribute, a javascript: URL, raw markup from textFilter) passes the same checks.
 
+const native = require('../native')
+
 const MEDIA_TAGS = new Set(['img', 'audio', 'video', 'picture', 'svg', 'object', 'map', 'iframe', 'embed'])
 const VOID = new Set([
   'area',
@@ -27,43 +29,28 @@ const VOID = new Set([
   'bgsound',
   'image',
 ])
-// The record format (src/sanitize/records.rs): the kinds, the bit of a string start that
-// says the string is in batch.data (not the input), the bit of an attribute value's start
-// that says it holds & < > or ", and the name number that says a string follows
-// (HtmlPolicy.recordKinds(); a test ties them).
-const RECORD_KINDS = [0, 1, 2, 3, 4, 0x80000000, 0x40000000, 204]
-const [TEXT, END, , START_SELF_CLOSING, TEXT_ESCAPE, EXTRA, ESCAPE, NAME_INLINE] = RECORD_KINDS
-// A string start without its flag bits.
-const OFFSET = ESCAPE - 1
-// Tag and attribute names the records give by number (HtmlPolicy.recordNames(); a test ties
-// them): strings held here, so reading a name is an array load and attribute keys are
-// the same strings every time.
-// prettier-ignore
-const RECORD_NAMES = [
-  'a', 'abbr', 'address', 'area', 'article', 'aside', 'audio', 'b', 'base', 'bdi', 'bdo',
-  'big', 'blockquote', 'body', 'br', 'button', 'canvas', 'caption', 'center', 'cite', 'code',
-  'col', 'colgroup', 'data', 'datalist', 'dd', 'del', 'details', 'dfn', 'dialog', 'dir', 'div',
-  'dl', 'dt', 'em', 'embed', 'fieldset', 'figcaption', 'figure', 'font', 'footer', 'form',
-  'frame', 'frameset', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'head', 'header', 'hgroup', 'hr',
-  'html', 'i', 'iframe', 'img', 'input', 'ins', 'kbd', 'label', 'legend', 'li', 'link', 'main',
-  'map', 'mark', 'math', 'menu', 'meta', 'meter', 'nav', 'noembed', 'noframes', 'noscript',
-  'object', 'ol', 'optgroup', 'option', 'output', 'p', 'param', 'picture', 'plaintext', 'pre',
-  'progress', 'q', 'rp', 'rt', 'ruby', 's', 'samp', 'script', 'search', 'section', 'select',
-  'slot', 'small', 'source', 'span', 'strike', 'strong', 'style', 'sub', 'summary', 'sup',
-  'svg', 'table', 'tbody', 'td', 'template', 'textarea', 'tfoot', 'th', 'thead', 'time',
-  'title', 'tr', 'track', 'tt', 'u', 'ul', 'var', 'video', 'wbr', 'xmp', 'href', 'class', 'id',
-  'src', 'alt', 'width', 'height', 'target', 'rel', 'name', 'value', 'type', 'lang', 'colspan',
-  'rowspan', 'scope', 'headers', 'align', 'valign', 'border', 'cellpadding', 'cellspacing',
-  'bgcolor', 'color', 'face', 'size', 'srcset', 'sizes', 'loading', 'decoding', 'crossorigin',
-  'referrerpolicy', 'datetime', 'start', 'reversed', 'role', 'tabindex', 'hidden', 'download',
-  'hreflang', 'media', 'poster', 'controls', 'autoplay', 'loop', 'muted', 'preload',
-  'frameborder', 'allowfullscreen', 'allow', 'sandbox', 'srcdoc', 'action', 'method', 'for',
-  'placeholder', 'disabled', 'checked', 'selected', 'readonly', 'required', 'maxlength',
-  'minlength', 'pattern', 'autocomplete', 'accept', 'enctype', 'formaction', 'onclick',
-  'onerror', 'onload', 'onmouseover', 'onfocus', 'onblur', 'onchange', 'onsubmit', 'xmlns',
-]
-// ' name="' for each of them: an attribute written from the records starts with it.
-const ATTR_OPEN = RECORD_NAMES.map((name) => ' ' + name + '="')
+// The record format of src/sanitize/records.rs, read from Rust (its one source) on the
+// first policy with callbacks: the kinds, the bit of a string start that says the string is
+// in batch.data (not the input), the bit of an attribute value's start that says it holds
+// & < > or ", the name number that says a string follows (HtmlPolicy.recordKinds()), and
+// the tag and attribute names the records give by number (HtmlPolicy.recordNames()): held
+// here, so reading a name is an array load and attribute keys are the same strings every
+// time, with ' name="' for each (an attribute written from the records starts with it).
+let TEXT, END, START_SELF_CLOSING, TEXT_ESCAPE, EXTRA, ESCAPE, NAME_INLINE, OFFSET
+let RECORD_NAMES = null
+let ATTR_OPEN = null
+/** Reads the record format from Rust, once (before any Rules exist). */
+function readRecordFormat() {
+  if (RECORD_NAMES !== null) return
+  ;[TEXT, END, , START_SELF_CLOSING, TEXT_ESCAPE, EXTRA, ESCAPE, NAME_INLINE] =
+    native.HtmlPolicy.recordKinds()
+  // A string start without its flag bits.
+  OFFSET = ESCAPE - 1
+  const names = native.HtmlPolicy.recordNames()
+  ATTR_OPEN = names.map((name) => ' ' + name + '="')
+  RECORD_NAMES = names // last: it marks the format as read
+}
+
 const TAG_NAME = /^[a-zA-Z][a-zA-Z0-9-]*$/
 // Names that stay one attribute when the intermediate HTML is parsed again.
 const ATTR_NAME = /^[^\0\t\n\f\r /<=>"'`]+$/
@@ -125,7 +112,7 @@ class TagInfo {
     this.transform = mapped === undefined ? null : mapped
     // A callback sees (and may change) the attributes before the tag is written.
     this.seen = this.transform !== null || rules.transformAll !== null || rules.onOpenTag !== null
-    // For a tag written under this name as read: which RECORD_NAMES attributes to write
+    // For a tag written under this name as read: which record-name attributes to write
     // (null: all of them). See Rules.attributeWrites.
     this.writes = this.keep && !this.seen ? rules.attributeWrites(name) : null
   }
@@ -160,12 +147,13 @@ class Rules {
     const allowed = normalized.allowedAttributes
     this.allowedAttributes = allowed && typeof allowed === 'object' ? allowed : null
     this.attributeValues = normalized.attributeValues || {}
+    readRecordFormat()
     this.known = new Array(RECORD_NAMES.length).fill(null)
     this.cached = new Map()
   }
 
   /**
-   * Which RECORD_NAMES attributes of an allowed `tag` the intermediate HTML carries: those
+   * Which record-name attributes of an allowed `tag` the intermediate HTML carries: those
    * the native policy may keep (listed for the tag or for every tag, restricted to values,
    * or class, which has its own rules); null for all (every attribute allowed, or a glob
    * the native side matches). Only an attribute the policy drops by its name whatever its
@@ -188,7 +176,7 @@ class Rules {
     return RECORD_NAMES.map((n) => keep.has(n))
   }
 
-  /** The TagInfo of RECORD_NAMES[id]. */
+  /** The TagInfo of record name `id`. */
   knownInfo(id) {
     const info = this.known[id]
     return info !== null ? info : (this.known[id] = new TagInfo(this, RECORD_NAMES[id]))
@@ -462,4 +450,4 @@ function compileCallbacks(callbacks, normalized) {
   return (batch) => new Pass(rules).run(batch)
 }
 
-module.exports = { compileCallbacks, RECORD_KINDS, RECORD_NAMES }
+module.exports = { compileCallbacks }

@@ -178,7 +178,7 @@ impl HtmlPolicy {
 
     /// The record kinds in `records().meta`: [text, end, start, start self-closing, text
     /// to escape], then the `EXTRA` and `ESCAPE` bits and `NAME_INLINE`
-    /// (lib/sanitize/callbacks.js holds the same numbers; a test ties them).
+    /// (read by lib/sanitize/callbacks.js on its first policy with callbacks).
     #[napi(catch_unwind)]
     pub fn record_kinds() -> Vec<u32> {
         use crate::sanitize::records as r;
@@ -194,8 +194,8 @@ impl HtmlPolicy {
         ]
     }
 
-    /// The names `records().meta` gives by number (lib/sanitize/callbacks.js holds the same
-    /// list; a test ties them).
+    /// The names `records().meta` gives by number (read by lib/sanitize/callbacks.js on its
+    /// first policy with callbacks).
     #[napi(catch_unwind)]
     pub fn record_names() -> Vec<&'static str> {
         crate::sanitize::records::NAMES.to_vec()

@@ -19,8 +19,8 @@ use super::policy::Policy;
 use super::stream::TagView;
 use std::sync::OnceLock;
 
-/// Record kinds in `meta`: exported by `HtmlPolicy.recordKinds()`, and a test ties them to
-/// the numbers lib/sanitize/callbacks.js reads.
+/// Record kinds in `meta`: exported by `HtmlPolicy.recordKinds()`, which lib/sanitize/callbacks.js
+/// reads (this is their one source).
 pub const TEXT: u32 = 0;
 pub const END: u32 = 1;
 pub const START: u32 = 2;
@@ -33,7 +33,7 @@ pub const EXTRA: u32 = 1 << 31;
 pub const ESCAPE: u32 = 1 << 30;
 
 /// Tag and attribute names written as their index here (exported by
-/// `HtmlPolicy.recordNames()`, tied to lib/sanitize/callbacks.js's list by a test).
+/// `HtmlPolicy.recordNames()`, which lib/sanitize/callbacks.js reads: the one list).
 pub const NAMES: &[&str] = &[
     "a",
     "abbr",
