@@ -278,6 +278,28 @@ test('a plan is closed only when a valid value can hold no undeclared key', () =
   assert.strictEqual(closed({ ...item, properties: { a: { type: ['string', 'object'] } } }), false)
 })
 
+test("json()'s small-body path refuses invalid UTF-8 as the Rust path does, even when the text is as long as the bytes", () => {
+  // A tempting shortcut (skip the U+FFFD search when the decoded text has one unit per
+  // byte, "so it was ASCII") is wrong: a lone invalid byte decodes to one U+FFFD. Measured
+  // and refused in docs/performance.md; this pins it down without ../shared.
+  const { createParser } = require('../lib/validate/json')
+  const schema = { type: 'object', properties: { name: { type: 'string' } } }
+  const small = createParser({ schema }).parse
+  const rust = createParser({ schema, reviver: (k, v) => v }).parse // a reviver skips the small path
+  const ok = Buffer.from('{"name":"a"}')
+  assert.deepStrictEqual(small(ok).body, { name: 'a' })
+  const bad = [[0xff], [0xc0, 0xaf], [0xc3], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xef, 0xbf]]
+  for (const bytes of bad) {
+    const buf = Buffer.concat([Buffer.from('{"name":"a'), Buffer.from(bytes), Buffer.from('"}')])
+    const label = buf.toString('hex')
+    if (bytes.length === 1) assert.strictEqual(buf.toString().length, buf.length, label) // the trap
+    const a = small(buf)
+    const b = rust(buf)
+    assert.ok(a instanceof Error && a.status === 400, label)
+    assert.deepStrictEqual([a.status, a.type, a.message], [b.status, b.type, b.message], label)
+  }
+})
+
 test("the JS email refusal refuses only what Rust's full check refuses", () => {
   const full = compileWith({ format: 'email' }, {}, false)
   const rand = prng(5)
