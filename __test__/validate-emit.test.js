@@ -300,6 +300,48 @@ test("json()'s small-body path refuses invalid UTF-8 as the Rust path does, even
   }
 })
 
+test('above 16 KB json() refuses a bad body before JSON.parse sees it; at or under, the small path parses first', () => {
+  const { createParser } = require('../lib/validate/json')
+  const { ValidationError } = require('../lib/validate/errors')
+  const schema = {
+    type: 'object',
+    properties: { items: { type: 'array', items: { type: 'integer' } } },
+    additionalProperties: false,
+  }
+  const { parse } = createParser({ schema, limit: '1mb' })
+  // A body the schema refuses (a string among integers) at a given size.
+  const bad = (size) => {
+    const head = '{"items":["x"'
+    const n = Math.floor((size - head.length - 2) / 2)
+    const text = `${head}${',0'.repeat(n)}]}`
+    return Buffer.from(text + ' '.repeat(size - text.length))
+  }
+  const original = JSON.parse
+  const seen = []
+  JSON.parse = function spy(text, reviver) {
+    seen.push(String(text).length)
+    return original.call(this, text, reviver)
+  }
+  try {
+    for (const [size, parsedFirst] of [
+      [1024, true],
+      [16 * 1024, true],
+      [16 * 1024 + 1, false],
+      [200 * 1024, false],
+    ]) {
+      const buf = bad(size)
+      assert.strictEqual(buf.length, size)
+      seen.length = 0
+      const out = parse(buf)
+      assert.ok(out instanceof ValidationError, `${size}: refused`)
+      // JSON.parse may read Rust's error list, never the body's own text.
+      assert.strictEqual(seen.includes(size), parsedFirst, `${size}: ${seen}`)
+    }
+  } finally {
+    JSON.parse = original
+  }
+})
+
 test("the JS email refusal refuses only what Rust's full check refuses", () => {
   const full = compileWith({ format: 'email' }, {}, false)
   const rand = prng(5)

@@ -176,8 +176,9 @@ function createParser(options) {
   return { parse, limit, inflate, matches, strictType, verify: opts.verify }
 }
 
-// Bodies up to this size may take the small-body path: JSON.parse first (its allocation is
-// bounded by a few times this size), then the JS validator emitted from the Rust plan.
+// Bodies up to this size may take the small-body path: JSON.parse first (it may build up
+// to ~40x the body, ~0.6 MiB, garbage once the call returns; docs/validate.md), then the JS
+// validator emitted from the Rust plan.
 // Larger bodies are always refused by Rust before JSON.parse allocates anything.
 const SMALL_BODY = 16 * 1024
 
