@@ -86,52 +86,37 @@ pub(super) fn pattern(pattern: &str) -> Parts {
     )
 }
 
-pub(super) fn max_items(limit: u64) -> Parts {
+/// The count keywords: "must NOT have more/fewer than {limit} {unit}", params `{ limit }`.
+fn count_limit(keyword: &'static str, limit: u64, bound: &str, unit: &str) -> Parts {
     parts(
-        "maxItems",
+        keyword,
         json!({ "limit": limit }),
-        format!("must NOT have more than {limit} items"),
+        format!("must NOT have {bound} than {limit} {unit}"),
     )
+}
+
+pub(super) fn max_items(limit: u64) -> Parts {
+    count_limit("maxItems", limit, "more", "items")
 }
 
 pub(super) fn min_items(limit: u64) -> Parts {
-    parts(
-        "minItems",
-        json!({ "limit": limit }),
-        format!("must NOT have fewer than {limit} items"),
-    )
+    count_limit("minItems", limit, "fewer", "items")
 }
 
 pub(super) fn max_length(limit: u64) -> Parts {
-    parts(
-        "maxLength",
-        json!({ "limit": limit }),
-        format!("must NOT have more than {limit} characters"),
-    )
+    count_limit("maxLength", limit, "more", "characters")
 }
 
 pub(super) fn min_length(limit: u64) -> Parts {
-    parts(
-        "minLength",
-        json!({ "limit": limit }),
-        format!("must NOT have fewer than {limit} characters"),
-    )
+    count_limit("minLength", limit, "fewer", "characters")
 }
 
 pub(super) fn max_properties(limit: u64) -> Parts {
-    parts(
-        "maxProperties",
-        json!({ "limit": limit }),
-        format!("must NOT have more than {limit} properties"),
-    )
+    count_limit("maxProperties", limit, "more", "properties")
 }
 
 pub(super) fn min_properties(limit: u64) -> Parts {
-    parts(
-        "minProperties",
-        json!({ "limit": limit }),
-        format!("must NOT have fewer than {limit} properties"),
-    )
+    count_limit("minProperties", limit, "fewer", "properties")
 }
 
 /// `limit` is the schema's own JSON value (so `5` and `5.0` print as written).
