@@ -9,6 +9,8 @@ const fs = require('node:fs')
 const path = require('node:path')
 const { compile, compileWith } = require('../lib/validate/compile')
 const { emitValidator, email, notEmail, closedPlan } = require('../lib/validate/emit')
+const { createParser } = require('../lib/validate/json')
+const { ValidationError } = require('../lib/validate/errors')
 const native = require('../lib/native')
 const { prng } = require('./helpers/prng')
 
@@ -282,7 +284,6 @@ test("json()'s small-body path refuses invalid UTF-8 as the Rust path does, even
   // A tempting shortcut (skip the U+FFFD search when the decoded text has one unit per
   // byte, "so it was ASCII") is wrong: a lone invalid byte decodes to one U+FFFD. Measured
   // and refused in docs/performance.md; this pins it down without ../shared.
-  const { createParser } = require('../lib/validate/json')
   const schema = { type: 'object', properties: { name: { type: 'string' } } }
   const small = createParser({ schema }).parse
   const rust = createParser({ schema, reviver: (k, v) => v }).parse // a reviver skips the small path
@@ -301,8 +302,6 @@ test("json()'s small-body path refuses invalid UTF-8 as the Rust path does, even
 })
 
 test('above 16 KB json() refuses a bad body before JSON.parse sees it; at or under, the small path parses first', () => {
-  const { createParser } = require('../lib/validate/json')
-  const { ValidationError } = require('../lib/validate/errors')
   const schema = {
     type: 'object',
     properties: { items: { type: 'array', items: { type: 'integer' } } },
@@ -368,7 +367,6 @@ test("the JS email refusal refuses only what Rust's full check refuses", () => {
 // The shared workloads when present; on a clone without ../shared, the generated ones of
 // the same shapes (bench/workloads.js), so this differential runs everywhere.
 test("json()'s small-body path (JSON.parse, then the emitted validator) answers as the Rust path", () => {
-  const { createParser } = require('../lib/validate/json')
   const { schemas, bodies } = fs.existsSync(workloads)
     ? JSON.parse(fs.readFileSync(workloads, 'utf8'))
     : require('../bench/workloads').generateWorkloads().validation
